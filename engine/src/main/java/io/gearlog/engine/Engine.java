@@ -1,0 +1,836 @@
+package io.gearlog.engine;
+
+import io.gearlog.engine.command.CommandFlags;
+import io.gearlog.engine.command.CommandSpec;
+import io.gearlog.engine.command.CommandTable;
+import io.gearlog.engine.commands.Commands;
+import io.gearlog.engine.config.ServerConfig;
+import io.gearlog.engine.keyspace.Database;
+import io.gearlog.engine.keyspace.Key;
+import io.gearlog.engine.keyspace.KeyModificationListener;
+import io.gearlog.engine.keyspace.Keyspace;
+import io.gearlog.journal.FsyncPolicy;
+import io.gearlog.journal.JournalAppender;
+import io.gearlog.journal.JournalRecord;
+import io.gearlog.journal.JournalSyncer;
+import io.gearlog.journal.RecordType;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+
+/**
+ * The single writer: one thread owns the keyspace, the clients' server-side state and the journal appender.
+ * Network threads hand it commands through {@link #submit}; it journals each state-changing command before
+ * applying it, applies it with the record's time, and hands the replies back to the clients' outbounds.
+ */
+public final class Engine {
+    private static final int DRAIN_LIMIT = 4096;
+
+    private sealed interface Message permits Connect, Commands_, Disconnect, Task {
+    }
+
+    private record Connect(Client client) implements Message {
+    }
+
+    private record Commands_(Client client, List<byte[][]> argvs, String protocolError) implements Message {
+    }
+
+    private record Disconnect(Client client) implements Message {
+    }
+
+    private record Task(Runnable runnable) implements Message {
+    }
+
+    /** A periodic job run on the engine thread. */
+    private static final class Timer {
+        final long periodMillis;
+        final Runnable job;
+        long next;
+
+        Timer(long periodMillis, Runnable job) {
+            this.periodMillis = periodMillis;
+            this.job = job;
+        }
+    }
+
+    private final ServerConfig config;
+    private final Keyspace keyspace;
+    private final CommandTable commands = new CommandTable();
+    private final EngineClock clock;
+    private final ServerStats stats = new ServerStats();
+    private final PubSub pubsub;
+    private final WatchedKeys watchedKeys = new WatchedKeys();
+    private final BlockedClients blocked = new BlockedClients();
+    private final Map<Long, Client> clients = new LinkedHashMap<>();
+    private final ConcurrentLinkedQueue<Message> inbox = new ConcurrentLinkedQueue<>();
+    private final List<Client> dirty = new ArrayList<>();
+    private final List<Timer> timers = new ArrayList<>();
+    private final AtomicInteger repliesAtSyncer = new AtomicInteger();
+    private final Client replayClient;
+    private final Map<String, Object> services = new LinkedHashMap<>();
+    private final SlowLog slowLog = new SlowLog();
+
+    private JournalAppender appender;
+    private JournalSyncer syncer;
+    private String appendFailure;
+    private Thread thread;
+    private volatile boolean running;
+    private volatile boolean parked;
+    private boolean replaying;
+    private int journalSuppressed;
+    private long readSeed;
+    private long lastNow;
+    private Runnable shutdownHandler = () -> {
+    };
+    private volatile long lastAppliedIndex = -1;
+
+    public Engine(ServerConfig config, EngineClock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.keyspace = new Keyspace(config.databases);
+        this.pubsub = new PubSub(this);
+        keyspace.events().addListener(pubsub);
+        keyspace.modificationListener(new KeyModificationListener() {
+            @Override
+            public void keyModified(Database db, Key key) {
+                watchedKeys.touched(db, key);
+                blocked.signal(db, key);
+            }
+
+            @Override
+            public void databaseModified(Database db) {
+                watchedKeys.touchedAll(db);
+                blocked.signalAll(db);
+            }
+        });
+        Commands.registerAll(commands);
+        replayClient = new Client(0, ClientOutbound.DISCARD);
+        replayClient.authenticated = true;
+        replayClient.replaying = true;
+        addTimer(100, this::activeExpiry);
+        addTimer(100, this::checkBlockedTimeouts);
+    }
+
+    // ---- wiring (before start) ----
+
+    /** Attaches the journal; without one (a replica of state built offline) nothing is journaled. */
+    public void journal(JournalAppender appender, JournalSyncer syncer) {
+        this.appender = appender;
+        this.syncer = syncer;
+    }
+
+    public JournalAppender appender() {
+        return appender;
+    }
+
+    public JournalSyncer syncer() {
+        return syncer;
+    }
+
+    public void onShutdownRequest(Runnable handler) {
+        this.shutdownHandler = handler;
+    }
+
+    public void addTimer(long periodMillis, Runnable job) {
+        timers.add(new Timer(periodMillis, job));
+    }
+
+    /** Registers a named engine-side service (gears runtime, snapshot scheduler) for command families. */
+    public void service(String name, Object service) {
+        services.put(name, service);
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T service(String name) {
+        return (T) services.get(name);
+    }
+
+    public CommandTable commands() {
+        return commands;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public Keyspace keyspace() {
+        return keyspace;
+    }
+
+    public ServerStats stats() {
+        return stats;
+    }
+
+    public PubSub pubsub() {
+        return pubsub;
+    }
+
+    public EngineClock clock() {
+        return clock;
+    }
+
+    public Map<Long, Client> clients() {
+        return clients;
+    }
+
+    public BlockedClients blockedClients() {
+        return blocked;
+    }
+
+    public boolean replaying() {
+        return replaying;
+    }
+
+    /** Index of the last journal record applied or appended. */
+    public long lastAppliedIndex() {
+        return lastAppliedIndex;
+    }
+
+    public void lastAppliedIndex(long index) {
+        lastAppliedIndex = index;
+    }
+
+    // ---- thread ----
+
+    public void start() {
+        running = true;
+        stats.startTime = clock.currentTimeMillis();
+        thread = new Thread(this::run, "gearlog-engine");
+        thread.start();
+    }
+
+    public void stop() {
+        running = false;
+        if (thread != null) {
+            LockSupport.unpark(thread);
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    public boolean isEngineThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    private void submit(Message m) {
+        inbox.offer(m);
+        if (parked) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    public void connect(Client c) {
+        submit(new Connect(c));
+    }
+
+    /** Hands a client's decoded commands to the engine; {@code protocolError} ends the connection after them. */
+    public void commands(Client c, List<byte[][]> argvs, String protocolError) {
+        submit(new Commands_(c, argvs, protocolError));
+    }
+
+    public void disconnect(Client c) {
+        submit(new Disconnect(c));
+    }
+
+    /** Runs {@code r} on the engine thread. */
+    public void execute(Runnable r) {
+        submit(new Task(r));
+    }
+
+    /** Runs {@code f} on the engine thread and completes the future with its result. */
+    public <T> CompletableFuture<T> call(Function<Engine, T> f) {
+        CompletableFuture<T> cf = new CompletableFuture<>();
+        execute(() -> {
+            try {
+                cf.complete(f.apply(this));
+            } catch (Throwable t) {
+                cf.completeExceptionally(t);
+            }
+        });
+        return cf;
+    }
+
+    private void run() {
+        int idle = 0;
+        while (running) {
+            int work = 0;
+            Message m;
+            while (work < DRAIN_LIMIT && (m = inbox.poll()) != null) {
+                handle(m);
+                work++;
+            }
+            work += runTimers();
+            flush();
+            if (work > 0) {
+                idle = 0;
+                continue;
+            }
+            if (++idle < 50) {
+                Thread.onSpinWait();
+                continue;
+            }
+            parked = true;
+            if (inbox.isEmpty() && running) {
+                LockSupport.parkNanos(10_000_000L);
+            }
+            parked = false;
+        }
+        flush();
+    }
+
+    private long now() {
+        long t = clock.currentTimeMillis();
+        if (t < lastNow) {
+            t = lastNow;
+        }
+        lastNow = t;
+        return t;
+    }
+
+    private int runTimers() {
+        if (timers.isEmpty()) {
+            return 0;
+        }
+        long t = now();
+        int n = 0;
+        for (Timer timer : timers) {
+            if (t >= timer.next) {
+                timer.next = t + timer.periodMillis;
+                try {
+                    timer.job.run();
+                } catch (RuntimeException e) {
+                    ServerLog.warning("engine timer failed: " + e);
+                }
+                n++;
+            }
+        }
+        return n == 0 ? 0 : (blocked.hasReady() ? 1 : 0);
+    }
+
+    private void handle(Message m) {
+        switch (m) {
+            case Connect c -> {
+                Client cl = c.client();
+                cl.createdAt = now();
+                cl.lastInteraction = cl.createdAt;
+                cl.registered = true;
+                cl.authenticated = config.requirepass.isEmpty();
+                cl.authHint = cl.authenticated;
+                clients.put(cl.id, cl);
+                stats.connectionsReceived++;
+            }
+            case Commands_ cm -> {
+                Client cl = cm.client();
+                if (!cl.registered) {
+                    return;
+                }
+                for (byte[][] argv : cm.argvs()) {
+                    process(cl, argv);
+                }
+                cl.outbound.processed(cm.argvs().size());
+                if (cm.protocolError() != null) {
+                    if (cl.blocked != null || !cl.pending.isEmpty()) {
+                        cl.pending.add(null);
+                    } else {
+                        cl.reply.error("ERR Protocol error: " + cm.protocolError());
+                        cl.closing = true;
+                        markDirty(cl);
+                    }
+                }
+            }
+            case Disconnect d -> removeClient(d.client());
+            case Task t -> t.runnable().run();
+        }
+    }
+
+    void removeClient(Client c) {
+        if (!c.registered) {
+            return;
+        }
+        c.registered = false;
+        clients.remove(c.id);
+        pubsub.removeClient(c);
+        watchedKeys.unwatchAll(c);
+        blocked.unblock(c);
+        c.pending.clear();
+        c.closing = true;
+    }
+
+    // ---- command path ----
+
+    /** Processes one command from a client, queueing it if the client is blocked. */
+    public void process(Client c, byte[][] argv) {
+        if (c.closing) {
+            return;
+        }
+        if (c.blocked != null || !c.pending.isEmpty()) {
+            c.pending.add(argv);
+            return;
+        }
+        dispatch(c, argv, now());
+        if (blocked.hasReady()) {
+            serveReadyKeys();
+        }
+    }
+
+    private void dispatch(Client c, byte[][] argv, long now) {
+        stats.commandsProcessed++;
+        c.lastInteraction = now;
+        markDirty(c);
+        if (argv.length == 0) {
+            return;
+        }
+        CommandSpec spec = commands.lookup(argv[0]);
+        if (spec == null) {
+            rejectQueued(c);
+            c.reply.error(unknownCommand(argv));
+            stats.totalErrorReplies++;
+            return;
+        }
+        c.lastCommand = spec.name();
+        if (!c.authenticated && !spec.has(CommandFlags.NO_AUTH)) {
+            rejectQueued(c);
+            c.reply.error(Errors.NOAUTH);
+            return;
+        }
+        if (!spec.arityOk(argv.length)) {
+            rejectQueued(c);
+            c.reply.error(Errors.wrongArity(spec.name()));
+            return;
+        }
+        if (c.inPubSub() && c.protocol() == 2 && !spec.has(CommandFlags.PUBSUB_CONTEXT)) {
+            c.reply.error("ERR Can't execute '" + spec.name() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / "
+                    + "PING / QUIT / RESET are allowed in this context");
+            return;
+        }
+        if (c.inMulti && !spec.has(CommandFlags.NO_MULTI)) {
+            if (spec.has(CommandFlags.DENY_IN_MULTI)) {
+                rejectQueued(c);
+                c.reply.error("ERR Command not allowed inside a transaction");
+                return;
+            }
+            c.queued.add(argv);
+            c.reply.simple("QUEUED");
+            return;
+        }
+        run(c, spec, argv, now, -1);
+    }
+
+    private static void rejectQueued(Client c) {
+        if (c.inMulti) {
+            c.multiError = true;
+        }
+    }
+
+    private static String unknownCommand(byte[][] argv) {
+        StringBuilder args = new StringBuilder();
+        for (int i = 1; i < argv.length && args.length() < 128; i++) {
+            String a = new String(argv[i], StandardCharsets.UTF_8);
+            int room = 128 - args.length();
+            args.append('\'').append(a, 0, Math.min(a.length(), room)).append("' ");
+        }
+        String name = new String(argv[0], StandardCharsets.UTF_8);
+        if (name.length() > 128) {
+            name = name.substring(0, 128);
+        }
+        return "ERR unknown command '" + name + "', with args beginning with: " + args;
+    }
+
+    /**
+     * Runs a command that passed the checks. Writes are journaled first unless journaling is suppressed (inside
+     * EXEC, during replay) or the command journals itself. {@code seed} is the record index during replay.
+     */
+    void run(Client c, CommandSpec spec, byte[][] argv, long now, long seed) {
+        if (seed < 0) {
+            if (spec.has(CommandFlags.WRITE) && !spec.has(CommandFlags.SELF_JOURNALED) && shouldJournal()) {
+                String refusal = writeRefusal();
+                if (refusal != null) {
+                    c.reply.error(refusal);
+                    stats.totalErrorReplies++;
+                    return;
+                }
+                long idx = journalArgv(RecordType.COMMAND, now, c.id, c.db, argv);
+                if (idx < 0) {
+                    c.reply.error(String.format(Errors.MISCONF, appendFailure));
+                    return;
+                }
+                seed = idx;
+            } else {
+                seed = (++readSeed) ^ (now << 20);
+            }
+        }
+        CommandContext ctx = new CommandContext(this, c, argv, now, seed);
+        int mark = c.reply.length();
+        long threshold = config.slowlogLogSlowerThan;
+        long started = threshold >= 0 && !replaying ? System.nanoTime() : 0;
+        try {
+            spec.handler().execute(ctx);
+        } catch (CommandError e) {
+            c.reply.truncate(mark);
+            c.reply.error(e.getMessage());
+            stats.totalErrorReplies++;
+        } catch (RuntimeException | StackOverflowError e) {
+            c.reply.truncate(mark);
+            c.reply.error("ERR internal error in '" + spec.name() + "': " + e);
+            stats.totalErrorReplies++;
+            ServerLog.warning("internal error in " + spec.name() + ": " + e);
+        }
+        if (started != 0) {
+            long micros = (System.nanoTime() - started) / 1000;
+            if (micros >= threshold) {
+                slowLog.record(now / 1000, micros, argv, c, config.slowlogMaxLen);
+            }
+        }
+    }
+
+    public SlowLog slowLog() {
+        return slowLog;
+    }
+
+    /** True when a write about to run must be journaled by its caller. */
+    public boolean shouldJournal() {
+        return appender != null && !replaying && journalSuppressed == 0;
+    }
+
+    /** The error to reply with if writes cannot be journaled right now, else null. */
+    public String writeRefusal() {
+        if (appender == null || replaying) {
+            return null;
+        }
+        if (syncer != null && syncer.refusingWrites()) {
+            String why = syncer.lastError() != null ? syncer.lastError()
+                    : "free disk space is below journal-min-free-bytes";
+            return String.format(Errors.MISCONF, why);
+        }
+        if (appendFailure != null) {
+            return String.format(Errors.MISCONF, appendFailure);
+        }
+        return null;
+    }
+
+    /** Appends an argv record; returns its index or -1 if the append failed. */
+    public long journalArgv(int type, long time, long origin, int db, byte[][] argv) {
+        try {
+            long idx = appender.appendArgv(type, time, origin, db, argv);
+            stats.journalRecords++;
+            lastAppliedIndex = idx;
+            return idx;
+        } catch (RuntimeException | InternalError e) {
+            appendFailure = "journal append failed: " + e.getMessage();
+            ServerLog.warning(appendFailure);
+            return -1;
+        }
+    }
+
+    public long journalArgvList(int type, long time, long origin, int db, List<byte[][]> list) {
+        try {
+            long idx = appender.appendArgvList(type, time, origin, db, list);
+            stats.journalRecords++;
+            lastAppliedIndex = idx;
+            return idx;
+        } catch (RuntimeException | InternalError e) {
+            appendFailure = "journal append failed: " + e.getMessage();
+            ServerLog.warning(appendFailure);
+            return -1;
+        }
+    }
+
+    public long journalPayload(int type, long time, long origin, int db, byte[] payload) {
+        if (appender == null || replaying) {
+            return -1;
+        }
+        try {
+            long idx = appender.appendPayload(type, time, origin, db, payload, 0, payload.length);
+            stats.journalRecords++;
+            lastAppliedIndex = idx;
+            return idx;
+        } catch (RuntimeException | InternalError e) {
+            appendFailure = "journal append failed: " + e.getMessage();
+            ServerLog.warning(appendFailure);
+            return -1;
+        }
+    }
+
+    /** Clears a recorded append failure once the operator fixed the cause (CONFIG SET, free space). */
+    public void clearAppendFailure() {
+        appendFailure = null;
+    }
+
+    // ---- MULTI/EXEC ----
+
+    /** Runs the queued commands of {@code c} atomically; called by EXEC. */
+    public void execTransaction(CommandContext ctx) {
+        Client c = ctx.client();
+        List<byte[][]> queued = new ArrayList<>(c.queued);
+        c.queued.clear();
+        c.inMulti = false;
+        boolean anyWrite = false;
+        for (byte[][] argv : queued) {
+            CommandSpec s = commands.lookup(argv[0]);
+            if (s != null && s.has(CommandFlags.WRITE)) {
+                anyWrite = true;
+                break;
+            }
+        }
+        long base = ctx.seedBase();
+        if (anyWrite && shouldJournal()) {
+            String refusal = writeRefusal();
+            if (refusal != null) {
+                watchedKeys.unwatchAll(c);
+                throw new CommandError(refusal);
+            }
+            base = journalArgvList(RecordType.TRANSACTION, ctx.now(), c.id, c.db, queued);
+            if (base < 0) {
+                watchedKeys.unwatchAll(c);
+                throw new CommandError(String.format(Errors.MISCONF, appendFailure));
+            }
+        }
+        watchedKeys.unwatchAll(c);
+        c.reply.array(queued.size());
+        journalSuppressed++;
+        try {
+            for (int i = 0; i < queued.size(); i++) {
+                byte[][] argv = queued.get(i);
+                CommandSpec s = commands.lookup(argv[0]);
+                run(c, s, argv, ctx.now(), base * 1024 + i);
+            }
+        } finally {
+            journalSuppressed--;
+        }
+    }
+
+    public void watch(Client c, Key key) {
+        watchedKeys.watch(c, c.db, key);
+    }
+
+    public void unwatch(Client c) {
+        watchedKeys.unwatchAll(c);
+    }
+
+    // ---- blocking ----
+
+    /** Blocks the client until {@code state} can be served or times out. */
+    public void block(Client c, Client.BlockedState state) {
+        blocked.block(c, state);
+    }
+
+    /** Unblocks a client (served, timed out, killed) and runs the commands it queued meanwhile. */
+    public void unblock(Client c) {
+        blocked.unblock(c);
+        markDirty(c);
+        runPending(c);
+    }
+
+    private void runPending(Client c) {
+        while (c.blocked == null && !c.pending.isEmpty() && !c.closing) {
+            byte[][] argv = c.pending.poll();
+            if (argv == null) {
+                c.reply.error("ERR Protocol error: invalid request");
+                c.closing = true;
+                markDirty(c);
+                return;
+            }
+            dispatch(c, argv, now());
+        }
+    }
+
+    private void serveReadyKeys() {
+        int guard = 0;
+        DbKey dk;
+        while ((dk = blocked.pollReady()) != null && guard++ < 100_000) {
+            for (Client c : blocked.waitersOf(dk)) {
+                Client.BlockedState st = c.blocked;
+                if (st == null) {
+                    continue;
+                }
+                CommandContext ctx = new CommandContext(this, c, new byte[0][], now(), (++readSeed) ^ lastNow);
+                boolean served;
+                try {
+                    served = st.tryServe(ctx);
+                } catch (CommandError e) {
+                    c.reply.error(e.getMessage());
+                    served = true;
+                }
+                if (served) {
+                    unblock(c);
+                }
+            }
+        }
+    }
+
+    private void checkBlockedTimeouts() {
+        if (blocked.count() == 0) {
+            return;
+        }
+        long t = now();
+        for (Client c : blocked.timedOut(t)) {
+            Client.BlockedState st = c.blocked;
+            if (st == null) {
+                continue;
+            }
+            st.timeout(new CommandContext(this, c, new byte[0][], t, 0));
+            unblock(c);
+        }
+        if (blocked.hasReady()) {
+            serveReadyKeys();
+        }
+    }
+
+    // ---- expiry ----
+
+    private void activeExpiry() {
+        long t = now();
+        int total = 0;
+        for (int i = 0; i < keyspace.count(); i++) {
+            Database db = keyspace.db(i);
+            if (db.nextExpiry() <= t) {
+                total += db.expireDue(t, 1000);
+            }
+        }
+        if (total > 0) {
+            stats.expiredKeysActive += total;
+            if (shouldJournal()) {
+                try {
+                    lastAppliedIndex = appender.appendTick(t);
+                } catch (RuntimeException e) {
+                    // expiry is idempotent: a lost tick only means replay expires these keys lazily
+                }
+            }
+            if (blocked.hasReady()) {
+                serveReadyKeys();
+            }
+        }
+    }
+
+    // ---- replies ----
+
+    public void markDirty(Client c) {
+        if (!c.dirty) {
+            c.dirty = true;
+            dirty.add(c);
+        }
+    }
+
+    /** Sends every pending reply; under appendfsync always, only after the journal is on disk. */
+    public void flush() {
+        if (dirty.isEmpty()) {
+            return;
+        }
+        boolean viaSyncer = syncer != null && config.appendfsync == FsyncPolicy.ALWAYS
+                && (appender.lastIndex() > syncer.syncedIndex() || repliesAtSyncer.get() > 0);
+        List<Object[]> batch = viaSyncer ? new ArrayList<>(dirty.size()) : null;
+        for (Client c : dirty) {
+            c.dirty = false;
+            byte[] bytes = c.reply.isEmpty() ? null : c.reply.copy();
+            c.reply.clear();
+            boolean close = c.closing;
+            if (bytes == null && !close) {
+                continue;
+            }
+            if (bytes != null) {
+                stats.netOutputBytes += bytes.length;
+            }
+            if (batch != null) {
+                batch.add(new Object[]{c.outbound, bytes, close});
+            } else if (close) {
+                c.outbound.sendAndClose(bytes);
+            } else {
+                c.outbound.send(bytes);
+            }
+        }
+        dirty.clear();
+        if (batch != null && !batch.isEmpty()) {
+            repliesAtSyncer.incrementAndGet();
+            syncer.afterSync(appender.lastIndex(), () -> {
+                for (Object[] o : batch) {
+                    ClientOutbound out = (ClientOutbound) o[0];
+                    if ((Boolean) o[2]) {
+                        out.sendAndClose((byte[]) o[1]);
+                    } else {
+                        out.send((byte[]) o[1]);
+                    }
+                }
+                repliesAtSyncer.decrementAndGet();
+            });
+        }
+    }
+
+    // ---- shutdown ----
+
+    public void requestShutdown() {
+        Thread t = new Thread(shutdownHandler, "gearlog-shutdown");
+        t.start();
+    }
+
+    // ---- recovery ----
+
+    /** Applies one journal record without replying to anyone; used by recovery and offline replay. */
+    public void apply(JournalRecord r) {
+        replaying = true;
+        try {
+            long time = r.time();
+            lastNow = Math.max(lastNow, time);
+            switch (r.type()) {
+                case RecordType.COMMAND -> applyArgv(r.argv(), r.db(), time, r.index());
+                case RecordType.TRANSACTION -> {
+                    replayClient.db = r.db();
+                    List<byte[][]> list = r.argvList();
+                    for (int i = 0; i < list.size(); i++) {
+                        byte[][] argv = list.get(i);
+                        CommandSpec s = commands.lookup(argv[0]);
+                        if (s != null) {
+                            run(replayClient, s, argv, time, r.index() * 1024 + i);
+                        }
+                    }
+                    replayClient.reply.clear();
+                }
+                case RecordType.TICK -> {
+                    for (int i = 0; i < keyspace.count(); i++) {
+                        keyspace.db(i).expireDue(time, Integer.MAX_VALUE);
+                    }
+                }
+                default -> {
+                    RecordApplier applier = service("record:" + r.type());
+                    if (applier != null) {
+                        applier.apply(r);
+                    }
+                }
+            }
+            lastAppliedIndex = r.index();
+        } finally {
+            replaying = false;
+        }
+    }
+
+    /** Applies an argv as the replay client would (recovery and EFFECT records). */
+    public void applyArgv(byte[][] argv, int db, long time, long seed) {
+        boolean was = replaying;
+        replaying = true;
+        try {
+            replayClient.db = db;
+            CommandSpec s = commands.lookup(argv[0]);
+            if (s != null && s.arityOk(argv.length)) {
+                run(replayClient, s, argv, time, seed);
+            }
+            replayClient.reply.clear();
+        } finally {
+            replaying = was;
+        }
+    }
+
+    /** Applies records of a type the engine core does not know (gears records). */
+    public interface RecordApplier {
+        void apply(JournalRecord r);
+    }
+}

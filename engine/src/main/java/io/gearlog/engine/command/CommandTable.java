@@ -1,0 +1,104 @@
+package io.gearlog.engine.command;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every command Gearlog supports, looked up by name without allocating (case-insensitive open addressing).
+ * Built once at start; read-only afterwards.
+ */
+public final class CommandTable {
+    private CommandSpec[] slots = new CommandSpec[1024];
+    private byte[][] names = new byte[1024][];
+    private final List<CommandSpec> all = new ArrayList<>();
+
+    public CommandTable add(String name, int arity, int flags, int firstKey, int lastKey, int step, CommandHandler h) {
+        return add(new CommandSpec(name.toLowerCase(Locale.ROOT), arity, flags, firstKey, lastKey, step, h));
+    }
+
+    public CommandTable add(CommandSpec spec) {
+        if (all.size() * 2 >= slots.length) {
+            rehash();
+        }
+        byte[] n = spec.name().getBytes(StandardCharsets.US_ASCII);
+        int mask = slots.length - 1;
+        int i = hash(n, n.length) & mask;
+        while (slots[i] != null) {
+            if (equalsIgnoreCase(names[i], n)) {
+                all.remove(slots[i]);
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+        slots[i] = spec;
+        names[i] = n;
+        all.add(spec);
+        return this;
+    }
+
+    private void rehash() {
+        CommandSpec[] old = slots;
+        slots = new CommandSpec[old.length * 2];
+        names = new byte[old.length * 2][];
+        List<CommandSpec> specs = new ArrayList<>(all);
+        all.clear();
+        for (CommandSpec s : specs) {
+            add(s);
+        }
+    }
+
+    public CommandSpec lookup(byte[] name) {
+        int mask = slots.length - 1;
+        int i = hash(name, name.length) & mask;
+        while (slots[i] != null) {
+            if (equalsIgnoreCase(names[i], name)) {
+                return slots[i];
+            }
+            i = (i + 1) & mask;
+        }
+        return null;
+    }
+
+    public CommandSpec lookup(String name) {
+        return lookup(name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public Collection<CommandSpec> all() {
+        return all;
+    }
+
+    public int size() {
+        return all.size();
+    }
+
+    private static int hash(byte[] b, int n) {
+        int h = 0;
+        for (int i = 0; i < n; i++) {
+            int c = b[i];
+            if (c >= 'A' && c <= 'Z') {
+                c += 32;
+            }
+            h = 31 * h + c;
+        }
+        return h ^ (h >>> 16);
+    }
+
+    private static boolean equalsIgnoreCase(byte[] lower, byte[] b) {
+        if (lower.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < b.length; i++) {
+            int c = b[i];
+            if (c >= 'A' && c <= 'Z') {
+                c += 32;
+            }
+            if (c != lower[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

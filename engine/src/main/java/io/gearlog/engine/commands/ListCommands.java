@@ -1,0 +1,12 @@
+package io.gearlog.engine.commands;
+
+import io.gearlog.engine.command.CommandTable;
+
+/** Placeholder until the family lands. */
+final class ListCommands {
+    private ListCommands() {
+    }
+
+    static void register(CommandTable t) {
+    }
+}

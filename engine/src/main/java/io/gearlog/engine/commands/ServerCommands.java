@@ -1,0 +1,843 @@
+package io.gearlog.engine.commands;
+
+import io.gearlog.engine.Client;
+import io.gearlog.engine.CommandContext;
+import io.gearlog.engine.CommandError;
+import io.gearlog.engine.Engine;
+import io.gearlog.engine.Errors;
+import io.gearlog.engine.PersistenceService;
+import io.gearlog.engine.ServerStats;
+import io.gearlog.engine.SlowLog;
+import io.gearlog.engine.command.CommandFlags;
+import io.gearlog.engine.command.CommandSpec;
+import io.gearlog.engine.command.CommandTable;
+import io.gearlog.engine.config.ConfigException;
+import io.gearlog.engine.config.ServerConfig;
+import io.gearlog.engine.keyspace.Database;
+import io.gearlog.engine.keyspace.KeyspaceDigest;
+import io.gearlog.engine.keyspace.RValue;
+import io.gearlog.engine.reply.NumberFormat;
+import io.gearlog.engine.reply.ReplyBuffer;
+import io.gearlog.engine.util.Glob;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static io.gearlog.engine.command.CommandFlags.*;
+
+/** Server administration: INFO, CONFIG, COMMAND, DBSIZE, FLUSH*, SWAPDB, TIME, SLOWLOG, DEBUG, SHUTDOWN. */
+public final class ServerCommands {
+    public static final String GEARLOG_VERSION = "0.1.0";
+
+    /** Extra INFO sections contributed by other parts of the server (the gears runtime adds "rg"). */
+    public interface InfoSection {
+        String name();
+
+        void write(CommandContext ctx, StringBuilder sb);
+    }
+
+    private ServerCommands() {
+    }
+
+    static void register(CommandTable t) {
+        t.add("info", -1, LOADING | STALE, 0, 0, 0, ServerCommands::info);
+        t.add("dbsize", 1, READONLY | FAST, 0, 0, 0, ctx -> ctx.reply().integer(ctx.db().size()));
+        t.add("flushdb", -1, WRITE, 0, 0, 0, ServerCommands::flushdb);
+        t.add("flushall", -1, WRITE, 0, 0, 0, ServerCommands::flushall);
+        t.add("swapdb", 3, WRITE | FAST, 0, 0, 0, ServerCommands::swapdb);
+        t.add("time", 1, LOADING | STALE | FAST, 0, 0, 0, ServerCommands::time);
+        t.add("command", -1, LOADING | STALE, 0, 0, 0, ServerCommands::command);
+        t.add("config", -2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, ServerCommands::config);
+        t.add("slowlog", -2, ADMIN | LOADING | STALE, 0, 0, 0, ServerCommands::slowlog);
+        t.add("lastsave", 1, LOADING | STALE | FAST, 0, 0, 0, ServerCommands::lastsave);
+        t.add("save", 1, ADMIN | NOSCRIPT, 0, 0, 0, ServerCommands::save);
+        t.add("bgsave", -1, ADMIN | NOSCRIPT, 0, 0, 0, ServerCommands::bgsave);
+        t.add("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI, 0, 0, 0, ServerCommands::shutdown);
+        t.add("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, ServerCommands::debug);
+        t.add("memory", -2, READONLY, 0, 0, 0, ServerCommands::memory);
+    }
+
+    // ---- keyspace-wide ----
+
+    private static void flushOptions(CommandContext ctx) {
+        if (ctx.argc() > 2 || (ctx.argc() == 2 && !ctx.is(1, "ASYNC") && !ctx.is(1, "SYNC"))) {
+            throw new CommandError(Errors.SYNTAX);
+        }
+    }
+
+    private static void flushdb(CommandContext ctx) {
+        flushOptions(ctx);
+        ctx.keyspace().flush(ctx.db());
+        ctx.engine().stats().dirty++;
+        ctx.reply().ok();
+    }
+
+    private static void flushall(CommandContext ctx) {
+        flushOptions(ctx);
+        ctx.keyspace().flushAll();
+        ctx.engine().stats().dirty++;
+        ctx.reply().ok();
+    }
+
+    private static void swapdb(CommandContext ctx) {
+        Long a = NumberFormat.parseLongOrFail(ctx.arg(1));
+        if (a == null) {
+            throw new CommandError("ERR invalid first DB index");
+        }
+        Long b = NumberFormat.parseLongOrFail(ctx.arg(2));
+        if (b == null) {
+            throw new CommandError("ERR invalid second DB index");
+        }
+        int n = ctx.keyspace().count();
+        if (a < 0 || a >= n || b < 0 || b >= n) {
+            throw new CommandError(Errors.DB_INDEX_OUT_OF_RANGE);
+        }
+        if (!a.equals(b)) {
+            ctx.keyspace().swap(a.intValue(), b.intValue());
+            ctx.engine().stats().dirty++;
+        }
+        ctx.reply().ok();
+    }
+
+    private static void time(CommandContext ctx) {
+        long micros = ctx.engine().clock().currentTimeMicros();
+        ReplyBuffer r = ctx.reply();
+        r.array(2);
+        r.bulk(Long.toString(micros / 1_000_000));
+        r.bulk(Long.toString(micros % 1_000_000));
+    }
+
+    // ---- persistence ----
+
+    private static PersistenceService persistence(CommandContext ctx) {
+        return ctx.engine().service(PersistenceService.NAME);
+    }
+
+    private static void lastsave(CommandContext ctx) {
+        PersistenceService p = persistence(ctx);
+        ctx.reply().integer(p == null ? ctx.engine().stats().startTime / 1000 : p.lastSave());
+    }
+
+    private static void save(CommandContext ctx) {
+        PersistenceService p = persistence(ctx);
+        if (p == null) {
+            throw new CommandError("ERR snapshots are not available");
+        }
+        if (p.inProgress()) {
+            throw new CommandError("ERR Background save already in progress");
+        }
+        String err = p.save();
+        if (err != null) {
+            throw new CommandError("ERR " + err);
+        }
+        ctx.reply().ok();
+    }
+
+    private static void bgsave(CommandContext ctx) {
+        if (ctx.argc() > 2 || (ctx.argc() == 2 && !ctx.is(1, "SCHEDULE"))) {
+            throw new CommandError(Errors.SYNTAX);
+        }
+        PersistenceService p = persistence(ctx);
+        if (p == null) {
+            throw new CommandError("ERR snapshots are not available");
+        }
+        if (p.inProgress()) {
+            if (ctx.argc() == 2) {
+                ctx.reply().simple("Background saving scheduled");
+                return;
+            }
+            throw new CommandError("ERR Background save already in progress");
+        }
+        String err = p.bgsave();
+        if (err != null) {
+            throw new CommandError("ERR " + err);
+        }
+        ctx.reply().simple("Background saving started");
+    }
+
+    private static void shutdown(CommandContext ctx) {
+        for (int i = 1; i < ctx.argc(); i++) {
+            if (!(ctx.is(i, "NOSAVE") || ctx.is(i, "SAVE") || ctx.is(i, "NOW") || ctx.is(i, "FORCE") || ctx.is(i, "ABORT"))) {
+                throw new CommandError(Errors.SYNTAX);
+            }
+            if (ctx.is(i, "ABORT")) {
+                throw new CommandError("ERR No shutdown in progress.");
+            }
+        }
+        Engine e = ctx.engine();
+        boolean save = false;
+        for (int i = 1; i < ctx.argc(); i++) {
+            if (ctx.is(i, "SAVE")) {
+                save = true;
+            }
+        }
+        if (save) {
+            PersistenceService p = persistence(ctx);
+            if (p != null) {
+                String err = p.save();
+                if (err != null) {
+                    throw new CommandError("ERR Errors trying to SHUTDOWN. Check logs.");
+                }
+            }
+        }
+        ctx.client().closing = true;
+        e.requestShutdown();
+    }
+
+    // ---- INFO ----
+
+    private static final List<String> DEFAULT_SECTIONS = List.of("server", "clients", "memory", "persistence", "stats",
+            "replication", "cpu", "modules", "errorstats", "cluster", "keyspace");
+
+    private static void info(CommandContext ctx) {
+        List<String> wanted = new ArrayList<>();
+        boolean all = false;
+        for (int i = 1; i < ctx.argc(); i++) {
+            String s = ctx.str(i).toLowerCase(Locale.ROOT);
+            if (s.equals("all") || s.equals("everything")) {
+                all = true;
+            } else if (s.equals("default")) {
+                wanted.addAll(DEFAULT_SECTIONS);
+            } else {
+                wanted.add(s);
+            }
+        }
+        List<InfoSection> extra = extraSections(ctx.engine());
+        List<String> order = new ArrayList<>(DEFAULT_SECTIONS);
+        for (InfoSection s : extra) {
+            order.add(s.name());
+        }
+        if (ctx.argc() == 1 || all) {
+            wanted = new ArrayList<>(order);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String section : order) {
+            if (!wanted.contains(section)) {
+                continue;
+            }
+            int before = sb.length();
+            if (before > 0) {
+                sb.append("\r\n");
+            }
+            int mark = sb.length();
+            writeSection(ctx, section, sb, extra);
+            if (sb.length() == mark) {
+                sb.setLength(before);
+            }
+        }
+        ctx.reply().verbatim(sb.toString());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<InfoSection> extraSections(Engine e) {
+        List<InfoSection> l = e.service("info-sections");
+        return l == null ? List.of() : l;
+    }
+
+    /** Registers an additional INFO section. */
+    public static void addInfoSection(Engine e, InfoSection s) {
+        List<InfoSection> l = e.service("info-sections");
+        if (l == null) {
+            l = new ArrayList<>();
+            e.service("info-sections", l);
+        }
+        l.add(s);
+    }
+
+    private static void line(StringBuilder sb, String k, Object v) {
+        sb.append(k).append(':').append(v).append("\r\n");
+    }
+
+    private static void writeSection(CommandContext ctx, String section, StringBuilder sb, List<InfoSection> extra) {
+        Engine e = ctx.engine();
+        ServerStats st = e.stats();
+        ServerConfig cfg = e.config();
+        long now = ctx.now();
+        switch (section) {
+            case "server" -> {
+                sb.append("# Server\r\n");
+                line(sb, "redis_version", ConnectionCommands.REDIS_VERSION);
+                line(sb, "gearlog_version", GEARLOG_VERSION);
+                line(sb, "redis_git_sha1", "00000000");
+                line(sb, "redis_git_dirty", 0);
+                line(sb, "redis_build_id", "0");
+                line(sb, "redis_mode", "standalone");
+                line(sb, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+                line(sb, "arch_bits", 64);
+                line(sb, "multiplexing_api", "epoll");
+                line(sb, "java_version", System.getProperty("java.version"));
+                line(sb, "process_id", ProcessHandle.current().pid());
+                line(sb, "run_id", "0".repeat(40));
+                line(sb, "tcp_port", cfg.port);
+                line(sb, "server_time_usec", e.clock().currentTimeMicros());
+                long uptime = Math.max(0, (now - st.startTime) / 1000);
+                line(sb, "uptime_in_seconds", uptime);
+                line(sb, "uptime_in_days", uptime / 86400);
+                line(sb, "hz", cfg.hz);
+                line(sb, "configured_hz", cfg.hz);
+                line(sb, "executable", "gearlog");
+                line(sb, "config_file", "");
+            }
+            case "clients" -> {
+                sb.append("# Clients\r\n");
+                int pubsub = 0;
+                for (Client c : e.clients().values()) {
+                    if (c.inPubSub()) {
+                        pubsub++;
+                    }
+                }
+                line(sb, "connected_clients", e.clients().size());
+                line(sb, "cluster_connections", 0);
+                line(sb, "maxclients", cfg.maxclients);
+                line(sb, "client_recent_max_input_buffer", 0);
+                line(sb, "client_recent_max_output_buffer", 0);
+                line(sb, "blocked_clients", e.blockedClients().count());
+                line(sb, "tracking_clients", 0);
+                line(sb, "pubsub_clients", pubsub);
+                line(sb, "clients_in_timeout_table", e.blockedClients().count());
+            }
+            case "memory" -> {
+                sb.append("# Memory\r\n");
+                Runtime rt = Runtime.getRuntime();
+                long used = rt.totalMemory() - rt.freeMemory();
+                line(sb, "used_memory", used);
+                line(sb, "used_memory_human", human(used));
+                line(sb, "used_memory_peak", used);
+                line(sb, "used_memory_peak_human", human(used));
+                line(sb, "total_system_memory", ((com.sun.management.OperatingSystemMXBean)
+                        ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize());
+                line(sb, "maxmemory", cfg.maxmemory);
+                line(sb, "maxmemory_human", human(cfg.maxmemory));
+                line(sb, "maxmemory_policy", cfg.maxmemoryPolicy);
+                line(sb, "jvm_heap_committed", rt.totalMemory());
+                line(sb, "jvm_heap_max", rt.maxMemory());
+                line(sb, "mem_allocator", "jvm");
+            }
+            case "persistence" -> {
+                sb.append("# Persistence\r\n");
+                PersistenceService p = persistence(ctx);
+                line(sb, "loading", 0);
+                line(sb, "async_loading", 0);
+                line(sb, "rdb_changes_since_last_save", st.dirty);
+                line(sb, "rdb_bgsave_in_progress", p != null && p.inProgress() ? 1 : 0);
+                line(sb, "rdb_last_save_time", p == null ? st.startTime / 1000 : p.lastSave());
+                line(sb, "aof_enabled", 1);
+                line(sb, "aof_rewrite_in_progress", 0);
+                line(sb, "aof_last_write_status", e.writeRefusal() == null ? "ok" : "err");
+                line(sb, "appendfsync", cfg.appendfsync.configName());
+                if (e.appender() != null) {
+                    line(sb, "journal_dir", e.appender().journal().directory());
+                    line(sb, "journal_size_bytes", e.appender().journal().sizeOnDisk());
+                    line(sb, "journal_last_index", e.appender().lastIndex());
+                    line(sb, "journal_records_appended", e.appender().appendedCount());
+                }
+                if (e.syncer() != null) {
+                    line(sb, "journal_synced_index", e.syncer().syncedIndex());
+                    line(sb, "journal_fsyncs", e.syncer().syncCount());
+                    line(sb, "journal_last_fsync_usec", e.syncer().lastSyncMicros());
+                }
+                if (p != null) {
+                    p.info().forEach((k, v) -> line(sb, k, v));
+                }
+            }
+            case "stats" -> {
+                sb.append("# Stats\r\n");
+                line(sb, "total_connections_received", st.connectionsReceived);
+                line(sb, "total_commands_processed", st.commandsProcessed);
+                line(sb, "instantaneous_ops_per_sec", 0);
+                line(sb, "total_net_input_bytes", st.netInputBytes);
+                line(sb, "total_net_output_bytes", st.netOutputBytes);
+                line(sb, "rejected_connections", st.rejectedConnections);
+                line(sb, "expired_keys", ctx.keyspace().stats().expiredKeys);
+                line(sb, "evicted_keys", 0);
+                line(sb, "keyspace_hits", ctx.keyspace().stats().keyspaceHits);
+                line(sb, "keyspace_misses", ctx.keyspace().stats().keyspaceMisses);
+                line(sb, "pubsub_channels", e.pubsub().channelCount());
+                line(sb, "pubsub_patterns", e.pubsub().patternCount());
+                line(sb, "total_error_replies", st.totalErrorReplies);
+                line(sb, "journal_records", st.journalRecords);
+            }
+            case "replication" -> {
+                sb.append("# Replication\r\n");
+                line(sb, "role", "master");
+                line(sb, "connected_slaves", 0);
+                line(sb, "master_replid", "0".repeat(40));
+                line(sb, "master_repl_offset", 0);
+            }
+            case "cpu" -> {
+                sb.append("# CPU\r\n");
+                var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+                double cpu = os.getProcessCpuTime() / 1e9;
+                line(sb, "used_cpu_sys", String.format(Locale.ROOT, "%.6f", cpu / 2));
+                line(sb, "used_cpu_user", String.format(Locale.ROOT, "%.6f", cpu / 2));
+            }
+            case "modules" -> {
+                sb.append("# Modules\r\n");
+                line(sb, "module", "name=rg,ver=10213,api=1,filters=0,usedby=[],using=[],options=[]");
+            }
+            case "errorstats" -> sb.append("# Errorstats\r\n");
+            case "cluster" -> {
+                sb.append("# Cluster\r\n");
+                line(sb, "cluster_enabled", 0);
+            }
+            case "keyspace" -> {
+                sb.append("# Keyspace\r\n");
+                for (int i = 0; i < ctx.keyspace().count(); i++) {
+                    Database db = ctx.keyspace().db(i);
+                    if (db.size() > 0) {
+                        line(sb, "db" + i, "keys=" + db.size() + ",expires=" + db.volatileKeys() + ",avg_ttl=" + db.averageTtl(now));
+                    }
+                }
+            }
+            default -> {
+                for (InfoSection s : extra) {
+                    if (s.name().equals(section)) {
+                        s.write(ctx, sb);
+                    }
+                }
+            }
+        }
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + "B";
+        }
+        String[] units = {"K", "M", "G", "T"};
+        double v = bytes;
+        int i = -1;
+        while (v >= 1024 && i < units.length - 1) {
+            v /= 1024;
+            i++;
+        }
+        return String.format(Locale.ROOT, "%.2f%s", v, units[i]);
+    }
+
+    // ---- COMMAND ----
+
+    private static void command(CommandContext ctx) {
+        CommandTable t = ctx.engine().commands();
+        ReplyBuffer r = ctx.reply();
+        if (ctx.argc() == 1) {
+            r.array(t.size());
+            for (CommandSpec s : t.all()) {
+                commandInfo(r, s);
+            }
+            return;
+        }
+        String sub = ctx.str(1).toUpperCase(Locale.ROOT);
+        switch (sub) {
+            case "COUNT" -> {
+                subArity(ctx, ctx.argc() == 2, "command|count");
+                r.integer(t.size());
+            }
+            case "INFO" -> {
+                if (ctx.argc() == 2) {
+                    r.array(t.size());
+                    for (CommandSpec s : t.all()) {
+                        commandInfo(r, s);
+                    }
+                    return;
+                }
+                r.array(ctx.argc() - 2);
+                for (int i = 2; i < ctx.argc(); i++) {
+                    CommandSpec s = t.lookup(ctx.arg(i));
+                    if (s == null) {
+                        r.nullArray();
+                    } else {
+                        commandInfo(r, s);
+                    }
+                }
+            }
+            case "DOCS" -> {
+                List<CommandSpec> specs = new ArrayList<>();
+                if (ctx.argc() == 2) {
+                    specs.addAll(t.all());
+                } else {
+                    for (int i = 2; i < ctx.argc(); i++) {
+                        CommandSpec s = t.lookup(ctx.arg(i));
+                        if (s != null) {
+                            specs.add(s);
+                        }
+                    }
+                }
+                r.map(specs.size());
+                for (CommandSpec s : specs) {
+                    r.bulk(s.name());
+                    r.map(3);
+                    r.bulk("summary");
+                    r.bulk(s.name().toUpperCase(Locale.ROOT) + " command");
+                    r.bulk("since");
+                    r.bulk("1.0.0");
+                    r.bulk("group");
+                    r.bulk(s.name().startsWith("rg.") ? "module" : "generic");
+                }
+            }
+            case "LIST" -> {
+                List<CommandSpec> specs = new ArrayList<>(t.all());
+                byte[] pattern = null;
+                if (ctx.argc() == 5 && ctx.is(2, "FILTERBY") && ctx.is(3, "PATTERN")) {
+                    pattern = ctx.arg(4);
+                } else if (ctx.argc() != 2) {
+                    throw new CommandError(Errors.SYNTAX);
+                }
+                List<String> names = new ArrayList<>();
+                for (CommandSpec s : specs) {
+                    if (pattern == null || Glob.match(pattern, s.name().getBytes(), true)) {
+                        names.add(s.name());
+                    }
+                }
+                r.array(names.size());
+                for (String n : names) {
+                    r.bulk(n);
+                }
+            }
+            case "GETKEYS" -> {
+                if (ctx.argc() < 3) {
+                    throw new CommandError(Errors.wrongArity("command|getkeys"));
+                }
+                CommandSpec s = t.lookup(ctx.arg(2));
+                if (s == null) {
+                    throw new CommandError("ERR Invalid command specified");
+                }
+                int argc = ctx.argc() - 2;
+                if (!s.arityOk(argc)) {
+                    throw new CommandError("ERR Invalid number of arguments specified for command");
+                }
+                if (s.firstKey() == 0) {
+                    throw new CommandError("ERR The command has no key arguments");
+                }
+                int last = s.lastKey() < 0 ? argc + s.lastKey() : s.lastKey();
+                List<byte[]> keys = new ArrayList<>();
+                for (int i = s.firstKey(); i <= last && i < argc; i += Math.max(1, s.step())) {
+                    keys.add(ctx.arg(i + 2));
+                }
+                r.array(keys.size());
+                for (byte[] k : keys) {
+                    r.bulk(k);
+                }
+            }
+            case "HELP" -> {
+                String[] lines = {
+                    "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    "(no subcommand)",
+                    "    Return details about all commands.",
+                    "COUNT",
+                    "    Return the total number of commands in this server.",
+                    "LIST",
+                    "    Return a list of all commands in this server.",
+                    "INFO [<command-name> ...]",
+                    "    Return details about multiple commands.",
+                    "DOCS [<command-name> ...]",
+                    "    Return documentation details about multiple commands.",
+                    "GETKEYS <full-command>",
+                    "    Return the keys from a full command.",
+                    "HELP",
+                    "    Print this help."};
+                r.array(lines.length);
+                for (String l : lines) {
+                    r.simple(l);
+                }
+            }
+            default -> throw new CommandError(Errors.unknownSubcommand(ctx.str(1), "COMMAND"));
+        }
+    }
+
+    private static void subArity(CommandContext ctx, boolean ok, String name) {
+        if (!ok) {
+            throw new CommandError(Errors.wrongArity(name));
+        }
+    }
+
+    private static void commandInfo(ReplyBuffer r, CommandSpec s) {
+        r.array(10);
+        r.bulk(s.name());
+        r.integer(s.arity());
+        String[] flags = CommandFlags.names(s.flags());
+        r.set(flags.length);
+        for (String f : flags) {
+            r.simple(f);
+        }
+        r.integer(s.firstKey());
+        r.integer(s.lastKey());
+        r.integer(s.step());
+        List<String> cats = new ArrayList<>();
+        if (s.has(WRITE)) {
+            cats.add("@write");
+        }
+        if (s.has(READONLY)) {
+            cats.add("@read");
+        }
+        if (s.has(ADMIN)) {
+            cats.add("@admin");
+            cats.add("@dangerous");
+        }
+        if (s.has(FAST)) {
+            cats.add("@fast");
+        } else {
+            cats.add("@slow");
+        }
+        r.set(cats.size());
+        for (String c : cats) {
+            r.simple(c);
+        }
+        r.array(0);
+        r.array(0);
+        r.array(0);
+    }
+
+    // ---- CONFIG ----
+
+    private static void config(CommandContext ctx) {
+        ServerConfig cfg = ctx.engine().config();
+        ReplyBuffer r = ctx.reply();
+        String sub = ctx.str(1).toUpperCase(Locale.ROOT);
+        switch (sub) {
+            case "GET" -> {
+                if (ctx.argc() < 3) {
+                    throw new CommandError(Errors.wrongArity("config|get"));
+                }
+                Map<String, String> out = new LinkedHashMap<>();
+                for (int i = 2; i < ctx.argc(); i++) {
+                    String pattern = ctx.str(i).toLowerCase(Locale.ROOT);
+                    for (ServerConfig.Parameter p : cfg.parameters().values()) {
+                        if (Glob.match(pattern, p.name())) {
+                            out.put(p.name(), p.getter().get());
+                        }
+                    }
+                    for (Map.Entry<String, String> a : cfg.aliases().entrySet()) {
+                        if (!pattern.contains("*") && !pattern.contains("?") && !pattern.contains("[")
+                                && Glob.match(pattern, a.getKey())) {
+                            out.put(a.getKey(), cfg.get(a.getValue()));
+                        }
+                    }
+                }
+                r.map(out.size());
+                out.forEach((k, v) -> {
+                    r.bulk(k);
+                    r.bulk(v);
+                });
+            }
+            case "SET" -> {
+                if (ctx.argc() < 4 || ctx.argc() % 2 != 0) {
+                    throw new CommandError(Errors.wrongArity("config|set"));
+                }
+                Map<ServerConfig.Parameter, String> changes = new LinkedHashMap<>();
+                Map<ServerConfig.Parameter, String> previous = new LinkedHashMap<>();
+                for (int i = 2; i < ctx.argc(); i += 2) {
+                    ServerConfig.Parameter p = cfg.parameter(ctx.str(i));
+                    if (p == null) {
+                        throw new CommandError("ERR Unknown option or number of arguments for CONFIG SET - '" + ctx.str(i) + "'");
+                    }
+                    if (changes.containsKey(p)) {
+                        throw new CommandError("ERR CONFIG SET failed (possibly related to argument '" + ctx.str(i)
+                                + "') - duplicate parameter");
+                    }
+                    if (!p.mutable()) {
+                        throw new CommandError("ERR CONFIG SET failed (possibly related to argument '" + ctx.str(i)
+                                + "') - can't set immutable config");
+                    }
+                    changes.put(p, ctx.str(i + 1));
+                    previous.put(p, p.getter().get());
+                }
+                for (Map.Entry<ServerConfig.Parameter, String> ch : changes.entrySet()) {
+                    try {
+                        ch.getKey().setter().accept(ch.getValue());
+                    } catch (ConfigException ex) {
+                        previous.forEach((p, v) -> {
+                            try {
+                                p.setter().accept(v);
+                            } catch (ConfigException ignored) {
+                                // restoring a value that was valid before
+                            }
+                        });
+                        throw new CommandError("ERR CONFIG SET failed (possibly related to argument '"
+                                + ch.getKey().name() + "') - " + ex.getMessage());
+                    }
+                }
+                cfg.changed();
+                ctx.engine().clearAppendFailure();
+                r.ok();
+            }
+            case "RESETSTAT" -> {
+                subArity(ctx, ctx.argc() == 2, "config|resetstat");
+                ctx.engine().stats().reset();
+                ctx.keyspace().stats().reset();
+                ctx.engine().slowLog().reset();
+                r.ok();
+            }
+            case "REWRITE" -> throw new CommandError("ERR The server is running without a config file");
+            case "HELP" -> {
+                String[] lines = {
+                    "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    "GET <pattern>",
+                    "    Return parameters matching the glob-like <pattern> and their values.",
+                    "SET <directive> <value>",
+                    "    Set the configuration <directive> to <value>.",
+                    "RESETSTAT",
+                    "    Reset statistics reported by the INFO command.",
+                    "REWRITE",
+                    "    Rewrite the configuration file.",
+                    "HELP",
+                    "    Prints this help."};
+                r.array(lines.length);
+                for (String l : lines) {
+                    r.simple(l);
+                }
+            }
+            default -> throw new CommandError(Errors.unknownSubcommand(ctx.str(1), "CONFIG"));
+        }
+    }
+
+    // ---- SLOWLOG ----
+
+    private static void slowlog(CommandContext ctx) {
+        SlowLog log = ctx.engine().slowLog();
+        ReplyBuffer r = ctx.reply();
+        String sub = ctx.str(1).toUpperCase(Locale.ROOT);
+        switch (sub) {
+            case "GET" -> {
+                long count = 10;
+                if (ctx.argc() == 3) {
+                    Long c = NumberFormat.parseLongOrFail(ctx.arg(2));
+                    if (c == null || c < -1) {
+                        throw new CommandError("ERR count should be greater than or equal to -1");
+                    }
+                    count = c == -1 ? Long.MAX_VALUE : c;
+                } else if (ctx.argc() > 3) {
+                    throw new CommandError(Errors.wrongArity("slowlog|get"));
+                }
+                List<SlowLog.Entry> entries = new ArrayList<>();
+                for (SlowLog.Entry e : log.entries()) {
+                    if (entries.size() >= count) {
+                        break;
+                    }
+                    entries.add(e);
+                }
+                r.array(entries.size());
+                for (SlowLog.Entry e : entries) {
+                    r.array(6);
+                    r.integer(e.id());
+                    r.integer(e.unixSeconds());
+                    r.integer(e.micros());
+                    r.array(e.argv().length);
+                    for (byte[] a : e.argv()) {
+                        r.bulk(a);
+                    }
+                    r.bulk(e.addr());
+                    r.bulk(e.name());
+                }
+            }
+            case "LEN" -> {
+                subArity(ctx, ctx.argc() == 2, "slowlog|len");
+                r.integer(log.entries().size());
+            }
+            case "RESET" -> {
+                subArity(ctx, ctx.argc() == 2, "slowlog|reset");
+                log.reset();
+                r.ok();
+            }
+            case "HELP" -> {
+                String[] lines = {
+                    "SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    "GET [<count>]",
+                    "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+                    "    Entries are made of:",
+                    "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+                    "    client name",
+                    "LEN",
+                    "    Return the length of the slowlog.",
+                    "RESET",
+                    "    Reset the slowlog.",
+                    "HELP",
+                    "    Prints this help."};
+                r.array(lines.length);
+                for (String l : lines) {
+                    r.simple(l);
+                }
+            }
+            default -> throw new CommandError(Errors.unknownSubcommand(ctx.str(1), "SLOWLOG"));
+        }
+    }
+
+    // ---- DEBUG / MEMORY ----
+
+    private static void debug(CommandContext ctx) {
+        String sub = ctx.str(1).toUpperCase(Locale.ROOT);
+        switch (sub) {
+            case "DIGEST" -> ctx.reply().simple(KeyspaceDigest.digest(ctx.keyspace(), ctx.now()));
+            case "DIGEST-VALUE" -> {
+                ctx.reply().array(ctx.argc() - 2);
+                for (int i = 2; i < ctx.argc(); i++) {
+                    RValue v = ctx.db().lookup(ctx.key(i), ctx.now());
+                    ctx.reply().simple(KeyspaceDigest.valueDigest(v));
+                }
+            }
+            case "SLEEP" -> {
+                if (ctx.argc() != 3) {
+                    throw new CommandError(Errors.wrongArity("debug"));
+                }
+                double secs = ctx.doubleArg(2);
+                try {
+                    Thread.sleep((long) (secs * 1000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                ctx.reply().ok();
+            }
+            case "OBJECT" -> {
+                if (ctx.argc() != 3) {
+                    throw new CommandError(Errors.wrongArity("debug"));
+                }
+                RValue v = ctx.db().lookup(ctx.key(2), ctx.now());
+                if (v == null) {
+                    throw new CommandError(Errors.NO_SUCH_KEY);
+                }
+                ctx.reply().simple("Value at:0x0 refcount:1 encoding:" + v.encoding() + " serializedlength:0 lru:0 lru_seconds_idle:0");
+            }
+            case "HELP" -> {
+                String[] lines = {"DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    "DIGEST", "    Output a hex signature representing the current DB content.",
+                    "DIGEST-VALUE <key> [<key> ...]", "    Output a hex signature of the values of all the specified keys.",
+                    "OBJECT <key>", "    Show low level info about the key and associated value.",
+                    "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed."};
+                ctx.reply().array(lines.length);
+                for (String l : lines) {
+                    ctx.reply().simple(l);
+                }
+            }
+            default -> throw new CommandError(Errors.unknownSubcommand(ctx.str(1), "DEBUG"));
+        }
+    }
+
+    private static void memory(CommandContext ctx) {
+        if (ctx.is(1, "USAGE") && ctx.argc() >= 3) {
+            RValue v = ctx.db().lookup(ctx.key(2), ctx.now());
+            if (v == null) {
+                ctx.reply().nullBulk();
+                return;
+            }
+            long[] bytes = {ctx.arg(2).length + 48L};
+            v.digest(new io.gearlog.engine.keyspace.DigestSink() {
+                @Override
+                public void add(byte[] b) {
+                    bytes[0] += b.length + 16;
+                }
+
+                @Override
+                public void add(long x) {
+                    bytes[0] += 8;
+                }
+            });
+            ctx.reply().integer(bytes[0]);
+        } else if (ctx.is(1, "DOCTOR") && ctx.argc() == 2) {
+            ctx.reply().verbatim("Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.");
+        } else {
+            throw new CommandError(Errors.unknownSubcommand(ctx.str(1), "MEMORY"));
+        }
+    }
+}

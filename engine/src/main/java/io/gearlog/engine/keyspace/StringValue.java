@@ -1,0 +1,47 @@
+package io.gearlog.engine.keyspace;
+
+import io.gearlog.engine.reply.NumberFormat;
+
+/** A string value. The byte array is replaced, never mutated in place, except by APPEND/SETRANGE growth. */
+public final class StringValue extends RValue {
+    private byte[] bytes;
+    private boolean raw;
+
+    public StringValue(byte[] bytes) {
+        this.bytes = bytes;
+    }
+
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    public void set(byte[] bytes, boolean raw) {
+        this.bytes = bytes;
+        this.raw = raw;
+    }
+
+    @Override
+    public ValueType type() {
+        return ValueType.STRING;
+    }
+
+    @Override
+    public String encoding() {
+        if (!raw && bytes.length <= 20 && NumberFormat.isLong(bytes)) {
+            return "int";
+        }
+        return (!raw && bytes.length <= 44) ? "embstr" : "raw";
+    }
+
+    @Override
+    public RValue copy() {
+        StringValue v = new StringValue(bytes.clone());
+        v.raw = raw;
+        return v;
+    }
+
+    @Override
+    public void digest(DigestSink sink) {
+        sink.add(bytes);
+    }
+}

@@ -1,0 +1,100 @@
+package io.gearlog.resp;
+
+import io.gearlog.engine.Engine;
+import io.gearlog.engine.config.ServerConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The TCP listener: Netty event loops that decode RESP and hand commands to the engine. */
+public final class GearlogServer implements AutoCloseable {
+    private final Engine engine;
+    private final ServerConfig config;
+    private final AtomicInteger connected = new AtomicInteger();
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel listener;
+    private String transport;
+
+    public GearlogServer(Engine engine, ServerConfig config) {
+        this.engine = engine;
+        this.config = config;
+    }
+
+    /** Binds and starts accepting; returns the bound port. */
+    public int start() throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        transport = epoll ? "epoll" : "nio";
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        boss = new MultiThreadIoEventLoopGroup(1, factory);
+        workers = new MultiThreadIoEventLoopGroup(threads, factory);
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(channelClass)
+                .option(ChannelOption.SO_BACKLOG, 511)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ClientConnection conn = new ClientConnection(engine, GearlogServer.this);
+                        ch.pipeline().addLast(new RespDecoder(() -> config.protoMaxBulkLen,
+                                () -> conn.client().authHint || config.requirepass.isEmpty()), conn);
+                    }
+                });
+        listener = b.bind(new InetSocketAddress(config.bind, config.port)).sync().channel();
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    public String transport() {
+        return transport;
+    }
+
+    boolean admit(ClientConnection c) {
+        if (connected.incrementAndGet() > config.maxclients) {
+            connected.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void release(ClientConnection c) {
+        connected.decrementAndGet();
+    }
+
+    /** Stops accepting new connections. */
+    public void closeListener() {
+        if (listener != null) {
+            listener.close().awaitUninterruptibly();
+        }
+    }
+
+    @Override
+    public void close() {
+        closeListener();
+        if (workers != null) {
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+        if (boss != null) {
+            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.gearlog.resp;
+
+import io.gearlog.engine.ServerLog;
+import io.gearlog.engine.commands.ServerCommands;
+import io.gearlog.engine.config.ConfigException;
+import io.gearlog.engine.config.ServerConfig;
+import io.gearlog.journal.JournalException;
+
+import java.net.BindException;
+
+/** {@code ./gearlog [config-file] [--option value ...]}: runs a server until SHUTDOWN or SIGTERM. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        ServerConfig cfg = new ServerConfig();
+        try {
+            Options.apply(cfg, args);
+        } catch (ConfigException e) {
+            switch (e.getMessage()) {
+                case "version" -> {
+                    System.out.println("Gearlog server v=" + ServerCommands.GEARLOG_VERSION + " (RESP, Redis 7.0 compatible)");
+                    System.exit(0);
+                }
+                case "help" -> {
+                    System.out.println("Usage: ./gearlog [/path/to/gearlog.conf] [--option value ...]");
+                    System.out.println("Examples: ./gearlog --port 7000 --dir /tmp/g    ./gearlog gearlog.conf --loglevel verbose");
+                    System.exit(0);
+                }
+                default -> {
+                    System.err.println("gearlog: " + e.getMessage());
+                    System.exit(1);
+                }
+            }
+            return;
+        }
+        GearlogNode node;
+        try {
+            node = GearlogNode.start(cfg);
+        } catch (JournalException e) {
+            System.err.println("gearlog: " + e.getMessage());
+            System.exit(1);
+            return;
+        } catch (BindException e) {
+            System.err.println("gearlog: cannot listen on " + cfg.bind + ":" + cfg.port + ": " + e.getMessage());
+            System.exit(1);
+            return;
+        } catch (Exception e) {
+            System.err.println("gearlog: startup failed: " + e);
+            System.exit(1);
+            return;
+        }
+        GearlogNode n = node;
+        Thread hook = new Thread(() -> {
+            ServerLog.notice("Received SIGTERM, shutting down");
+            n.close();
+            ServerLog.notice("Gearlog is now ready to exit, bye bye...");
+        }, "gearlog-sigterm");
+        Runtime.getRuntime().addShutdownHook(hook);
+        node.onShutdownCommand(() -> {
+            ServerLog.notice("User requested shutdown...");
+            Runtime.getRuntime().removeShutdownHook(hook);
+            n.close();
+            ServerLog.notice("Gearlog is now ready to exit, bye bye...");
+            System.exit(0);
+        });
+    }
+}
