@@ -136,6 +136,6 @@ class ProtocolTest {
         assertEquals("PONG", server.cli("ping"));
         assertEquals("OK", server.cli("set", "cli-key", "v"));
         assertEquals("v", server.cli("get", "cli-key"));
-        assertEquals("(error) ERR wrong number of arguments for 'get' command", server.cli("get"));
+        assertEquals("ERR wrong number of arguments for 'get' command", server.cli("get"));
     }
 }

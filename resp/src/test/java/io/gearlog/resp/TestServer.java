@@ -78,7 +78,7 @@ public final class TestServer implements AutoCloseable {
                 p.destroyForcibly();
                 throw new IllegalStateException("redis-cli timed out");
             }
-            return out.endsWith("\n") ? out.substring(0, out.length() - 1) : out;
+            return out.stripTrailing();
         } catch (IOException e) {
             throw new IllegalStateException("redis-cli is needed for this test (apt-get install redis-tools)", e);
         } catch (InterruptedException e) {
