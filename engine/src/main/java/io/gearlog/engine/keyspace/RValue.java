@@ -18,6 +18,13 @@ public abstract class RValue {
     /** Feeds a canonical form of the content to a digest; equal content gives equal bytes. */
     public abstract void digest(DigestSink sink);
 
+    /**
+     * Emits commands that rebuild this value under {@code key}, in an order that preserves what clients can observe
+     * (element order of small encodings, stream ids and consumer groups). Snapshots are written as these commands;
+     * the TTL is written separately by the caller.
+     */
+    public abstract void rewrite(byte[] key, java.util.function.Consumer<byte[][]> out);
+
     public long expireAt() {
         return expireAt;
     }

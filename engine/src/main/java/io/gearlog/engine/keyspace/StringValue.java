@@ -41,6 +41,11 @@ public final class StringValue extends RValue {
     }
 
     @Override
+    public void rewrite(byte[] key, java.util.function.Consumer<byte[][]> out) {
+        out.accept(new byte[][]{"SET".getBytes(), key, bytes});
+    }
+
+    @Override
     public void digest(DigestSink sink) {
         sink.add(bytes);
     }
