@@ -86,6 +86,14 @@ public final class Client {
          */
         boolean tryServe(CommandContext ctx);
 
+        /**
+         * Like {@link #tryServe(CommandContext)}, told which waited key became ready: Redis serves a client
+         * blocked on several keys from the key that was signalled, not from its first key.
+         */
+        default boolean tryServe(CommandContext ctx, Key readyKey) {
+            return tryServe(ctx);
+        }
+
         /** Writes the timeout reply. */
         void timeout(CommandContext ctx);
     }

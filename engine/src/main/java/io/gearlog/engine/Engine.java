@@ -86,6 +86,7 @@ public final class Engine {
     private volatile boolean parked;
     private boolean replaying;
     private int journalSuppressed;
+    private int execDepth;
     private long readSeed;
     private long lastNow;
     private Runnable shutdownHandler = () -> {
@@ -599,6 +600,7 @@ public final class Engine {
         watchedKeys.unwatchAll(c);
         c.reply.array(queued.size());
         journalSuppressed++;
+        execDepth++;
         try {
             for (int i = 0; i < queued.size(); i++) {
                 byte[][] argv = queued.get(i);
@@ -606,6 +608,7 @@ public final class Engine {
                 run(c, s, argv, ctx.now(), base * 1024 + i);
             }
         } finally {
+            execDepth--;
             journalSuppressed--;
         }
     }
@@ -619,6 +622,14 @@ public final class Engine {
     }
 
     // ---- blocking ----
+
+    /**
+     * True when a blocking command of {@code c} may block now: not inside EXEC, not replaying the journal and not
+     * an internal client. Otherwise it must answer at once as if it timed out (Redis' CLIENT_DENY_BLOCKING).
+     */
+    public boolean mayBlock(Client c) {
+        return execDepth == 0 && !replaying && !c.replaying && c.outbound != ClientOutbound.DISCARD;
+    }
 
     /** Blocks the client until {@code state} can be served or times out. */
     public void block(Client c, Client.BlockedState state) {
@@ -657,7 +668,7 @@ public final class Engine {
                 CommandContext ctx = new CommandContext(this, c, new byte[0][], now(), (++readSeed) ^ lastNow);
                 boolean served;
                 try {
-                    served = st.tryServe(ctx);
+                    served = st.tryServe(ctx, dk.key());
                 } catch (CommandError e) {
                     c.reply.error(e.getMessage());
                     served = true;
