@@ -175,6 +175,16 @@ class BlockingListTest {
     }
 
     @Test
+    void aKeyNamedTwiceServesTheWaiterOnce() throws Exception {
+        CompletableFuture<List<String>> w = blocked(c -> c.blpop(0, "dup", "dup"));
+        CompletableFuture<List<String>> next = blocked(c -> c.blpop(0, "dup"));
+        j.rpush("dup", "1", "2", "3");
+        assertEquals(List.of("dup", "1"), result(w));
+        assertEquals(List.of("dup", "2"), result(next));
+        assertEquals(List.of("3"), j.lrange("dup", 0, -1));
+    }
+
+    @Test
     void waitersAreServedInArrivalOrder() throws Exception {
         List<CompletableFuture<List<String>>> ws = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -331,7 +341,8 @@ class BlockingListTest {
             CompletableFuture<List<String>> w = blocked(c -> c.blpop(0, "k"));
             j.rpush("k", "v");
             result(w);
-            CompletableFuture<String> m = blocked(c -> c.blmove("src", "dst", ListDirection.LEFT, ListDirection.RIGHT, 0));
+            CompletableFuture<String> m =
+                    blocked(c -> c.blmove("src", "dst", ListDirection.LEFT, ListDirection.RIGHT, 0));
             j.rpush("src", "x", "y");
             result(m);
             j.set("marker", "1");
@@ -339,7 +350,8 @@ class BlockingListTest {
             for (int i = 0; i < 7; i++) {
                 got.add(event(sub));
             }
-            assertEquals(List.of("rpush k", "lpop k", "del k", "rpush src", "rpush dst", "lpop src", "set marker"), got);
+            assertEquals(List.of("rpush k", "lpop k", "del k", "rpush src", "rpush dst", "lpop src", "set marker"),
+                    got);
         }
     }
 
@@ -367,7 +379,8 @@ class BlockingListTest {
             c.rpush("jobs", "a", "b");
             assertEquals(List.of("jobs", "a"), result(w1));
 
-            CompletableFuture<String> w2 = async(s, x -> x.blmove("src", "dst", ListDirection.LEFT, ListDirection.RIGHT, 0));
+            CompletableFuture<String> w2 =
+                    async(s, x -> x.blmove("src", "dst", ListDirection.LEFT, ListDirection.RIGHT, 0));
             awaitBlocked(c, 1);
             c.rpush("src", "s1");
             assertEquals("s1", result(w2));

@@ -549,7 +549,7 @@ final class ListCommands {
             ctx.reply().nullArray();
             return;
         }
-        block(ctx, new ListWait(deadline, keys, ctx.client().db, ListWait.POP, head, false, null, 1, false));
+        block(ctx, new ListWait(deadline, distinct(keys), ctx.client().db, ListWait.POP, head, false, null, 1, false));
     }
 
     private static void blmove(CommandContext ctx) {
@@ -588,12 +588,17 @@ final class ListCommands {
             ctx.reply().nullArray();
             return;
         }
-        block(ctx, new ListWait(deadline, a.keys(), ctx.client().db, ListWait.MPOP, a.head(), false, null,
+        block(ctx, new ListWait(deadline, distinct(a.keys()), ctx.client().db, ListWait.MPOP, a.head(), false, null,
                 a.count(), false));
     }
 
     private static void block(CommandContext ctx, ListWait w) {
         ctx.engine().block(ctx.client(), w);
+    }
+
+    /** The waited keys without repeats, so a key named twice queues the client once (as Redis does). */
+    private static List<Key> distinct(List<Key> keys) {
+        return keys.size() < 2 ? keys : new ArrayList<>(new java.util.LinkedHashSet<>(keys));
     }
 
     /** A client blocked in BLPOP, BRPOP, BLMOVE, BRPOPLPUSH or BLMPOP. */
