@@ -672,6 +672,10 @@ public final class Engine {
                 } catch (CommandError e) {
                     c.reply.error(e.getMessage());
                     served = true;
+                } catch (RuntimeException e) {
+                    ServerLog.warning("serving a blocked client failed: " + e);
+                    c.reply.error("ERR internal error while serving a blocked command: " + e);
+                    served = true;
                 }
                 if (served) {
                     unblock(c);
