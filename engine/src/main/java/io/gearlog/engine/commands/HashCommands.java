@@ -262,6 +262,13 @@ final class HashCommands {
         return l;
     }
 
+    /** Refuses up front a count of elements whose reply cannot fit (every element takes at least 6 bytes). */
+    static void checkReplyCount(long elements) {
+        if (elements > MAX_REPLY_BYTES / 6) {
+            throw new CommandError(REPLY_TOO_LARGE);
+        }
+    }
+
     /** Refuses to keep growing a reply past {@link #MAX_REPLY_BYTES} (the partial reply is discarded). */
     static void checkReplySize(ReplyBuffer r, int mark) {
         if (r.length() - mark > MAX_REPLY_BYTES) {
@@ -310,6 +317,7 @@ final class HashCommands {
         };
         if (count < 0) {
             long n = -count;
+            checkReplyCount(withValues ? n * 2 : n);
             r.array(flat ? n * 2 : n);
             h.sampleWithRepeats(n, ctx.random(), emit);
         } else {

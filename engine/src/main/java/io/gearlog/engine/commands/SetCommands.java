@@ -204,6 +204,7 @@ final class SetCommands {
             return;
         }
         if (count < 0) {
+            HashCommands.checkReplyCount(-count);
             int mark = r.length();
             r.array(-count);
             s.sampleWithRepeats(-count, ctx.random(), m -> {

@@ -136,19 +136,19 @@ public final class SetValue extends RValue {
 
     /**
      * Removes and returns a random member (SPOP). The choice depends only on the members and the random stream,
-     * so a replay from any equal state pops the same member.
+     * whatever the encoding or history, so replaying the journaled SPOP on any equal set pops the same member.
      */
     public byte[] pop(SplittableRandom random) {
         if (size() == 0) {
             return null;
         }
         if (ints != null) {
-            int i = random.nextInt(ints.size());
+            int i = StablePick.pickIndex(ints, random);
             long v = ints.get(i);
             ints.removeAt(i);
             return bytes(v);
         }
-        Key k = StablePick.pick(table, random, Key::compareTo);
+        Key k = StablePick.pick(table, random);
         table.remove(k);
         return k.bytes();
     }
