@@ -375,7 +375,7 @@ final class HashCommands {
             cursor = 0;
         } else {
             // like Redis, COUNT bounds fields plus values, and at most 10*COUNT buckets are visited per call
-            long maxIterations = o.count() * 10;
+            long maxIterations = o.count() > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : o.count() * 10;
             do {
                 cursor = h.scan(cursor, collect);
             } while (cursor != 0 && maxIterations-- > 0 && found.size() < o.count());

@@ -407,7 +407,7 @@ final class SetCommands {
             s.forEach(found::add);
             cursor = 0;
         } else {
-            long maxIterations = o.count() * 10;
+            long maxIterations = o.count() > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : o.count() * 10;
             do {
                 cursor = s.scan(cursor, found::add);
             } while (cursor != 0 && maxIterations-- > 0 && found.size() < o.count());
