@@ -269,9 +269,12 @@ final class HashCommands {
         }
     }
 
-    /** Refuses to keep growing a reply past {@link #MAX_REPLY_BYTES} (the partial reply is discarded). */
-    static void checkReplySize(ReplyBuffer r, int mark) {
-        if (r.length() - mark > MAX_REPLY_BYTES) {
+    /**
+     * Refuses to grow a reply past {@link #MAX_REPLY_BYTES} before writing {@code next} more payload bytes (the
+     * partial reply is discarded).
+     */
+    static void checkReplySize(ReplyBuffer r, int mark, long next) {
+        if (r.length() - mark + next + 32 > MAX_REPLY_BYTES) {
             throw new CommandError(REPLY_TOO_LARGE);
         }
     }
@@ -306,6 +309,7 @@ final class HashCommands {
         boolean flat = withValues && !r.resp3();
         int mark = r.length();
         HashValue.PairVisitor emit = (f, fo, fl, v, vo, vl) -> {
+            checkReplySize(r, mark, fl + (withValues ? vl : 0));
             if (pairs) {
                 r.array(2);
             }
@@ -313,7 +317,6 @@ final class HashCommands {
             if (withValues) {
                 r.bulk(v, vo, vl);
             }
-            checkReplySize(r, mark);
         };
         if (count < 0) {
             long n = -count;

@@ -208,8 +208,8 @@ final class SetCommands {
             int mark = r.length();
             r.array(-count);
             s.sampleWithRepeats(-count, ctx.random(), m -> {
+                HashCommands.checkReplySize(r, mark, m.length);
                 r.bulk(m);
-                HashCommands.checkReplySize(r, mark);
             });
             return;
         }
