@@ -12,7 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Records keyspace events of db 0 ({@code __keyevent@0__:*}) through a second Jedis connection, as "event key"
  * strings. {@link #drain} ends a batch with a marker command, waits for its event and returns everything before
- * it, so a test sees exactly the events its commands caused, no more and no fewer.
+ * it, so a test sees exactly the events its commands caused, no more and no fewer. The subscriber thread appends
+ * to the (concurrent) event list; the test thread reads and clears it.
  */
 final class KeyEvents implements AutoCloseable {
     private static final String MARKER_KEY = "__events_marker__";

@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
  * A raw RESP client for tests that assert exact reply shapes: sends one command, renders the reply with its
  * RESP type markers so RESP2 and RESP3 shapes can be told apart. Rendering: {@code +OK}, {@code -ERR text},
  * {@code :1}, {@code $text} (bulk), {@code $-1}/{@code *-1} (RESP2 nulls), {@code _} (RESP3 null),
- * {@code ,1.5} (double), {@code *[a, b]} (array), {@code ~[..]} (set), {@code %[k, v, ..]} (map).
+ * {@code ,1.5} (double), {@code *[a, b]} (array), {@code ~[..]} (set), {@code %[k, v, ..]} (map). Used by one
+ * test thread at a time.
  */
 final class RespClient implements AutoCloseable {
     private final Socket socket;

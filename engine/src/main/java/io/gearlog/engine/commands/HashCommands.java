@@ -308,8 +308,11 @@ final class HashCommands {
         boolean pairs = withValues && r.resp3();
         boolean flat = withValues && !r.resp3();
         int mark = r.length();
+        boolean repeats = count < 0; // only repeats can ask for more than the hash holds
         HashValue.PairVisitor emit = (f, fo, fl, v, vo, vl) -> {
-            checkReplySize(r, mark, fl + (withValues ? vl : 0));
+            if (repeats) {
+                checkReplySize(r, mark, fl + (withValues ? vl : 0));
+            }
             if (pairs) {
                 r.array(2);
             }
