@@ -59,6 +59,15 @@ public final class Dict<K, V> {
         return h ^ (h >>> 16);
     }
 
+    /**
+     * The hash that places a key whose {@code hashCode()} is {@code hashCode}: it lives in bucket
+     * {@code bucketHash(hashCode) & (buckets() - 1)}. Lets a caller reason about bucket membership (content-only
+     * random picks) without holding the key in a Dict.
+     */
+    public static int bucketHash(int hashCode) {
+        return spread(hashCode);
+    }
+
     public int size() {
         return size;
     }

@@ -1,0 +1,349 @@
+package io.gearlog.engine.keyspace;
+
+import io.gearlog.engine.util.Dict;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * A hash. Small hashes are "listpack" encoded: field, value, field, value... packed in one array in insertion
+ * order (HGETALL shows that order, as Redis does). Past hash-max-listpack-entries fields, or once a field or value
+ * is longer than hash-max-listpack-value, it becomes a "hashtable" (a {@link Dict} whose entries hold field and
+ * value in one array) and never converts back. Owned by the engine thread.
+ */
+public final class HashValue extends RValue {
+    private static final byte[] HSET = "HSET".getBytes(StandardCharsets.US_ASCII);
+    private static final int REWRITE_CHUNK = 64;
+
+    /** Receives one pair in place; the arrays belong to the hash and must be neither kept nor modified. */
+    @FunctionalInterface
+    public interface PairVisitor {
+        void visit(byte[] f, int fOff, int fLen, byte[] v, int vOff, int vLen);
+    }
+
+    /** Where a value lies: {@code bytes[offset, offset + length)}, valid until the hash changes. */
+    public static final class Slice {
+        public byte[] bytes;
+        public int offset;
+        public int length;
+    }
+
+    /**
+     * A hashtable entry: field and value in one array, equal and hashed by the field alone (so a lookup probe is an
+     * entry holding just the field). The value is replaced by swapping the array.
+     */
+    static final class Field {
+        byte[] data;
+        final int fieldLen;
+        private final int hash;
+
+        Field(byte[] data, int fieldLen) {
+            this.data = data;
+            this.fieldLen = fieldLen;
+            int h = 1;
+            for (int i = 0; i < fieldLen; i++) {
+                h = 31 * h + data[i];
+            }
+            this.hash = h;
+        }
+
+        static Field probe(byte[] field) {
+            return new Field(field, field.length);
+        }
+
+        static byte[] pack(byte[] f, int fOff, int fLen, byte[] v, int vOff, int vLen) {
+            byte[] d = new byte[fLen + vLen];
+            System.arraycopy(f, fOff, d, 0, fLen);
+            System.arraycopy(v, vOff, d, fLen, vLen);
+            return d;
+        }
+
+        void value(byte[] v) {
+            byte[] d = Arrays.copyOf(data, fieldLen + v.length);
+            System.arraycopy(v, 0, d, fieldLen, v.length);
+            data = d;
+        }
+
+        void visit(PairVisitor visitor) {
+            visitor.visit(data, 0, fieldLen, data, fieldLen, data.length - fieldLen);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Field f && f.hash == hash
+                    && Arrays.equals(f.data, 0, f.fieldLen, data, 0, fieldLen);
+        }
+    }
+
+    private PackedList small;
+    private Dict<Field, Field> table;
+
+    public HashValue() {
+        small = new PackedList(16);
+    }
+
+    private HashValue(PackedList small, Dict<Field, Field> table) {
+        this.small = small;
+        this.table = table;
+    }
+
+    @Override
+    public ValueType type() {
+        return ValueType.HASH;
+    }
+
+    @Override
+    public String encoding() {
+        return small != null ? "listpack" : "hashtable";
+    }
+
+    public boolean isListpack() {
+        return small != null;
+    }
+
+    public int size() {
+        return small != null ? small.count() / 2 : table.size();
+    }
+
+    private void convert() {
+        Dict<Field, Field> t = new Dict<>(small.count() / 2);
+        byte[] b = small.buf();
+        for (int off = 0; off < small.end(); ) {
+            int vOff = small.next(off);
+            Field f = new Field(Field.pack(b, small.data(off), small.length(off), b, small.data(vOff),
+                    small.length(vOff)), small.length(off));
+            t.put(f, f);
+            off = small.next(vOff);
+        }
+        table = t;
+        small = null;
+    }
+
+    /** Finds the value of {@code field}; false if absent. */
+    public boolean get(byte[] field, Slice out) {
+        if (small != null) {
+            int off = small.find(field, 2);
+            if (off < 0) {
+                return false;
+            }
+            int v = small.next(off);
+            out.bytes = small.buf();
+            out.offset = small.data(v);
+            out.length = small.length(v);
+            return true;
+        }
+        Field f = table.get(Field.probe(field));
+        if (f == null) {
+            return false;
+        }
+        out.bytes = f.data;
+        out.offset = f.fieldLen;
+        out.length = f.data.length - f.fieldLen;
+        return true;
+    }
+
+    /** A copy of the value of {@code field}, or null. */
+    public byte[] get(byte[] field) {
+        Slice s = new Slice();
+        return get(field, s) ? Arrays.copyOfRange(s.bytes, s.offset, s.offset + s.length) : null;
+    }
+
+    public boolean contains(byte[] field) {
+        return small != null ? small.find(field, 2) >= 0 : table.containsKey(Field.probe(field));
+    }
+
+    /**
+     * Sets {@code field} to {@code value}; returns true if the field is new. Converts to a hashtable first when
+     * either is longer than {@code maxValue}, and after adding when there are more than {@code maxEntries} fields.
+     */
+    public boolean set(byte[] field, byte[] value, int maxEntries, int maxValue) {
+        if (small != null && (field.length > maxValue || value.length > maxValue)) {
+            convert();
+        }
+        if (small != null) {
+            int off = small.find(field, 2);
+            if (off >= 0) {
+                small.replace(small.next(off), value);
+                return false;
+            }
+            small.append(field);
+            small.append(value);
+            if (small.count() / 2 > maxEntries) {
+                convert();
+            }
+            return true;
+        }
+        Field existing = table.get(Field.probe(field));
+        if (existing != null) {
+            existing.value(value);
+            return false;
+        }
+        Field f = new Field(Field.pack(field, 0, field.length, value, 0, value.length), field.length);
+        table.put(f, f);
+        return true;
+    }
+
+    /** Removes {@code field}; true if it was there. */
+    public boolean delete(byte[] field) {
+        if (small != null) {
+            int off = small.find(field, 2);
+            if (off < 0) {
+                return false;
+            }
+            small.remove(off, 2);
+            return true;
+        }
+        return table.remove(Field.probe(field)) != null;
+    }
+
+    /** Visits every pair: insertion order for a listpack, table order otherwise. */
+    public void forEach(PairVisitor visitor) {
+        if (small != null) {
+            byte[] b = small.buf();
+            for (int off = 0; off < small.end(); ) {
+                int v = small.next(off);
+                visitor.visit(b, small.data(off), small.length(off), b, small.data(v), small.length(v));
+                off = small.next(v);
+            }
+        } else {
+            table.forEach((k, v) -> k.visit(visitor));
+        }
+    }
+
+    /**
+     * One step of HSCAN over a hashtable: visits one bucket and returns the next cursor (0 when done). A listpack
+     * is visited whole and returns 0.
+     */
+    public long scan(long cursor, PairVisitor visitor) {
+        if (small != null) {
+            forEach(visitor);
+            return 0;
+        }
+        return table.scan(cursor, (k, v) -> k.visit(visitor));
+    }
+
+    /** Offsets of the field of each pair of a listpack. */
+    private int[] pairOffsets() {
+        int[] offs = new int[small.count() / 2];
+        int off = 0;
+        for (int i = 0; i < offs.length; i++) {
+            offs[i] = off;
+            off = small.next(small.next(off));
+        }
+        return offs;
+    }
+
+    private void visitAt(int off, PairVisitor visitor) {
+        byte[] b = small.buf();
+        int v = small.next(off);
+        visitor.visit(b, small.data(off), small.length(off), b, small.data(v), small.length(v));
+    }
+
+    /** Visits {@code count} pairs picked at random, repeats allowed (HRANDFIELD with a negative count). */
+    public void sampleWithRepeats(long count, SplittableRandom random, PairVisitor visitor) {
+        if (small != null) {
+            int[] offs = pairOffsets();
+            for (long i = 0; i < count; i++) {
+                visitAt(offs[random.nextInt(offs.length)], visitor);
+            }
+        } else {
+            for (long i = 0; i < count; i++) {
+                table.randomNode(random::nextLong).key().visit(visitor);
+            }
+        }
+    }
+
+    /** Visits {@code count} distinct pairs picked at random; all of them when count >= size. */
+    public void sampleDistinct(int count, SplittableRandom random, PairVisitor visitor) {
+        int size = size();
+        if (count >= size) {
+            forEach(visitor);
+            return;
+        }
+        if (small != null) {
+            int[] offs = pairOffsets();
+            for (int i = 0; i < count; i++) {
+                int j = i + random.nextInt(offs.length - i);
+                int t = offs[i];
+                offs[i] = offs[j];
+                offs[j] = t;
+                visitAt(offs[i], visitor);
+            }
+            return;
+        }
+        if (count * 3 > size) {
+            // most of the table: shuffle a full list rather than retrying duplicate picks
+            List<Field> all = new ArrayList<>(size);
+            table.forEach((k, v) -> all.add(k));
+            for (int i = 0; i < count; i++) {
+                int j = i + random.nextInt(size - i);
+                Field t = all.get(i);
+                all.set(i, all.get(j));
+                all.set(j, t);
+                t = all.get(i);
+                t.visit(visitor);
+            }
+            return;
+        }
+        Set<Field> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        while (seen.size() < count) {
+            Field f = table.randomNode(random::nextLong).key();
+            if (seen.add(f)) {
+                f.visit(visitor);
+            }
+        }
+    }
+
+    @Override
+    public RValue copy() {
+        if (small != null) {
+            return new HashValue(small.copy(), null);
+        }
+        Dict<Field, Field> t = new Dict<>(table.size());
+        table.forEach((k, v) -> {
+            Field f = new Field(k.data.clone(), k.fieldLen);
+            t.put(f, f);
+        });
+        return new HashValue(null, t);
+    }
+
+    @Override
+    public void digest(DigestSink sink) {
+        byte[] acc = new byte[20];
+        forEach((f, fo, fl, v, vo, vl) -> KeyspaceDigest.xorInto(acc,
+                KeyspaceDigest.of(Arrays.copyOfRange(f, fo, fo + fl), Arrays.copyOfRange(v, vo, vo + vl))));
+        sink.add(acc);
+    }
+
+    @Override
+    public void rewrite(byte[] key, Consumer<byte[][]> out) {
+        List<byte[]> args = new ArrayList<>(2 + 2 * REWRITE_CHUNK);
+        forEach((f, fo, fl, v, vo, vl) -> {
+            if (args.isEmpty()) {
+                args.add(HSET);
+                args.add(key);
+            }
+            args.add(Arrays.copyOfRange(f, fo, fo + fl));
+            args.add(Arrays.copyOfRange(v, vo, vo + vl));
+            if (args.size() == 2 + 2 * REWRITE_CHUNK) {
+                out.accept(args.toArray(new byte[0][]));
+                args.clear();
+            }
+        });
+        if (!args.isEmpty()) {
+            out.accept(args.toArray(new byte[0][]));
+        }
+    }
+}
