@@ -419,10 +419,10 @@ class HashCommandsTest {
             a.hincrBy("small", "counter", 41);
             raw.call("HINCRBYFLOAT", "small", "fl", "0.1");
             raw.call("HINCRBYFLOAT", "small", "fl", "0.2");
-            for (int i = 0; i < 500; i++) {
+            for (int i = 0; i < 700; i++) {
                 a.hset("big", "k" + i, "value-" + i);
             }
-            for (int i = 0; i < 500; i += 7) {
+            for (int i = 0; i < 700; i += 7) {
                 a.hdel("big", "k" + i);
             }
             a.hsetnx("big", "k1", "not set");
