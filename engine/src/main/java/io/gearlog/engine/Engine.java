@@ -86,6 +86,7 @@ public final class Engine {
     private volatile boolean parked;
     private boolean replaying;
     private int journalSuppressed;
+    private int execDepth;
     private long readSeed;
     private long lastNow;
     private Runnable shutdownHandler = () -> {
@@ -599,6 +600,7 @@ public final class Engine {
         watchedKeys.unwatchAll(c);
         c.reply.array(queued.size());
         journalSuppressed++;
+        execDepth++;
         try {
             for (int i = 0; i < queued.size(); i++) {
                 byte[][] argv = queued.get(i);
@@ -606,8 +608,14 @@ public final class Engine {
                 run(c, s, argv, ctx.now(), base * 1024 + i);
             }
         } finally {
+            execDepth--;
             journalSuppressed--;
         }
+    }
+
+    /** True while EXEC runs queued commands: blocking commands must answer as if they timed out. */
+    public boolean inExec() {
+        return execDepth > 0;
     }
 
     public void watch(Client c, Key key) {
@@ -623,6 +631,11 @@ public final class Engine {
     /** Blocks the client until {@code state} can be served or times out. */
     public void block(Client c, Client.BlockedState state) {
         blocked.block(c, state);
+    }
+
+    /** Wakes clients blocked on a key without invalidating WATCH (Redis' signalKeyAsReady, e.g. XGROUP DESTROY). */
+    public void signalKeyAsReady(int db, Key key) {
+        blocked.signal(keyspace.db(db), key);
     }
 
     /** Unblocks a client (served, timed out, killed) and runs the commands it queued meanwhile. */
