@@ -774,7 +774,9 @@ public final class StreamCommands {
                     }
                     gt = g.lastId();
                 }
-                if (s.length() == 0 || s.lastEntryId().compareTo(gt) <= 0) {
+                // Redis compares with the stream's last id, so an entry added and deleted in one transaction still
+                // wakes the reader, with an empty batch
+                if (s.lastId().compareTo(gt) <= 0) {
                     continue;
                 }
                 ReplyBuffer r = ctx.reply();
@@ -789,7 +791,7 @@ public final class StreamCommands {
                     writeRange(ctx, r, s, gt.next(), StreamId.MAX, count, false);
                     return true;
                 }
-                journal(ctx, key);
+                journal(ctx, key, s.length() > 0 && s.lastEntryId().compareTo(gt) > 0);
                 StreamConsumer c = consumer(ctx, g, consumerName, key);
                 serveNew(ctx, r, s, g, c, gt, count, noack);
                 ctx.engine().stats().dirty++;
@@ -798,8 +800,11 @@ public final class StreamCommands {
             return false;
         }
 
-        /** Records the delivery as the XREADGROUP that replay will run to reach the same PEL. */
-        private void journal(CommandContext ctx, Key key) {
+        /**
+         * Records the delivery as the XREADGROUP that replay will run to reach the same state: {@code >} when there
+         * are entries to deliver, else a history read past every id, which only creates or refreshes the consumer.
+         */
+        private void journal(CommandContext ctx, Key key, boolean entries) {
             Engine engine = ctx.engine();
             if (!engine.shouldJournal()) {
                 return;
@@ -813,7 +818,8 @@ public final class StreamCommands {
             if (noack) {
                 argv.add(ascii("NOACK"));
             }
-            argv.addAll(List.of(ascii("STREAMS"), key.bytes(), ascii(">")));
+            argv.addAll(List.of(ascii("STREAMS"), key.bytes(),
+                    entries ? ascii(">") : StreamId.MAX.previous().toBytes()));
             Client client = ctx.client();
             if (engine.journalArgv(RecordType.COMMAND, ctx.now(), client.id, db, argv.toArray(new byte[0][])) < 0) {
                 throw new CommandError(engine.writeRefusal());
