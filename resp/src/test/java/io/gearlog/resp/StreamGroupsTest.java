@@ -295,7 +295,9 @@ class StreamGroupsTest {
         assertEquals("[4-1, [2-1, 3-1], []]", x(j, "XAUTOCLAIM", "s", "g", "c6", "0", "(1-1", "COUNT", "2", "JUSTID"));
         assertEquals("[0-0, [], []]", x(j, "XAUTOCLAIM", "s", "g", "c6", "1000000", "0"));
         x(j, "XDEL", "s", "2-1", "5-1");
-        assertEquals("[0-0, [1-1, 3-1, 4-1, 6-1], [2-1, 5-1]]", x(j, "XAUTOCLAIM", "s", "g", "c7", "0", "0", "JUSTID"));
+        // a deleted entry leaves the PEL, is reported, and counts against COUNT
+        assertEquals("[4-1, [3-1], [2-1]]", x(j, "XAUTOCLAIM", "s", "g", "c7", "0", "(1-1", "COUNT", "2", "JUSTID"));
+        assertEquals("[0-0, [1-1, 3-1, 4-1, 6-1], [5-1]]", x(j, "XAUTOCLAIM", "s", "g", "c7", "0", "0", "JUSTID"));
         assertEquals("[4, 1-1, 6-1, [[c7, 4]]]", x(j, "XPENDING", "s", "g"));
         // JUSTID does not count a delivery; the plain form does
         assertEquals("[[1-1, c7, T, 3], [3-1, c7, T, 2], [4-1, c7, T, 2], [6-1, c7, T, 2]]",

@@ -1240,8 +1240,10 @@ public final class StreamCommands {
             inclusive = false;
             last = id;
             if (!s.exists(id)) {
+                // deleted entries leave the PEL and, like claimed ones, count against COUNT (the reply's size)
                 g.dropPending(id);
                 deleted.add(id);
+                count--;
                 ctx.engine().stats().dirty++;
                 continue;
             }
