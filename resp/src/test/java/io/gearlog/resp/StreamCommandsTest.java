@@ -549,6 +549,53 @@ class StreamCommandsTest {
         }
     }
 
+    @Test
+    void rewriteRebuildsRandomisedStreamsWithGroups() {
+        java.util.Random r = new java.util.Random(42);
+        long ms = 0;
+        for (int i = 0; i < 1500; i++) {
+            String k = r.nextBoolean() ? "s" : "t";
+            String g = r.nextBoolean() ? "g" : "h";
+            String c = "c" + r.nextInt(3);
+            String id = r.nextInt(80) + "-" + r.nextInt(3);
+            int op = r.nextInt(100);
+            if (op < 40) {
+                ms += r.nextInt(3);
+                String trim = r.nextInt(4) == 0 ? "MAXLEN ~ " + r.nextInt(40) : "";
+                String line = "XADD " + k + " " + trim + " " + ms + "-* f " + "v".repeat(r.nextInt(300));
+                x(j, line.trim().split("\\s+"));
+            } else if (op < 46) {
+                x(j, "XDEL", k, id);
+            } else if (op < 52) {
+                x(j, "XGROUP", "CREATE", k, g, r.nextBoolean() ? "0" : "$", "MKSTREAM");
+            } else if (op < 54) {
+                x(j, "XGROUP", "CREATECONSUMER", k, g, c);
+            } else if (op < 70) {
+                x(j, "XREADGROUP", "GROUP", g, c, "COUNT", Integer.toString(1 + r.nextInt(3)), "STREAMS", k,
+                        r.nextInt(4) == 0 ? "0" : ">");
+            } else if (op < 76) {
+                x(j, "XACK", k, g, id);
+            } else if (op < 84) {
+                x(j, "XCLAIM", k, g, c, "0", id, "FORCE", "RETRYCOUNT", Integer.toString(r.nextInt(9)));
+            } else if (op < 88) {
+                x(j, "XAUTOCLAIM", k, g, c, "0", "0", "COUNT", "2");
+            } else if (op < 92) {
+                x(j, "XGROUP", "SETID", k, g, id);
+            } else if (op < 95) {
+                x(j, "XTRIM", k, "MINID", id);
+            } else {
+                x(j, "XSETID", k, (ms + 1) + "-0");
+            }
+        }
+        for (String key : List.of("s", "t")) {
+            rebuild(key, key + "-rebuilt");
+            assertEquals(x(j, "DEBUG", "DIGEST-VALUE", key), x(j, "DEBUG", "DIGEST-VALUE", key + "-rebuilt"), key);
+            String shape = "seen-time, \\d+|radix-tree-(keys|nodes), \\d+";
+            assertEquals(x(j, "XINFO", "STREAM", key, "FULL", "COUNT", "0").replaceAll(shape, ""),
+                    x(j, "XINFO", "STREAM", key + "-rebuilt", "FULL", "COUNT", "0").replaceAll(shape, ""), key);
+        }
+    }
+
     /** Replays the value's rewrite commands under another key, as loading a snapshot would. */
     private void rebuild(String key, String target) {
         List<byte[][]> cmds = server.node().engine().call(e -> {
