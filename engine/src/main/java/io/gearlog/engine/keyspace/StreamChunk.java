@@ -112,8 +112,7 @@ final class StreamChunk {
     }
 
     StreamChunk copy() {
-        StreamChunk c = new StreamChunk(this);
-        return c;
+        return new StreamChunk(this);
     }
 
     private StreamChunk(StreamChunk o) {

@@ -341,6 +341,12 @@ public final class StreamValue extends RValue {
         return out;
     }
 
+    /** Up to {@code count} entries (0: all) with ids greater than {@code after}, in id order: what a reader polls. */
+    public List<StreamEntry> readAfter(StreamId after, long count) {
+        StreamId start = after.next();
+        return start == null ? List.of() : range(start, StreamId.MAX, count);
+    }
+
     /** The live entry with this id, or null. */
     public StreamEntry get(StreamId id) {
         StreamEntry[] found = {null};
