@@ -613,6 +613,11 @@ public final class Engine {
         }
     }
 
+    /** True while EXEC runs queued commands: blocking commands must answer as if they timed out. */
+    public boolean inExec() {
+        return execDepth > 0;
+    }
+
     public void watch(Client c, Key key) {
         watchedKeys.watch(c, c.db, key);
     }
@@ -634,6 +639,11 @@ public final class Engine {
     /** Blocks the client until {@code state} can be served or times out. */
     public void block(Client c, Client.BlockedState state) {
         blocked.block(c, state);
+    }
+
+    /** Wakes clients blocked on a key without invalidating WATCH (Redis' signalKeyAsReady, e.g. XGROUP DESTROY). */
+    public void signalKeyAsReady(int db, Key key) {
+        blocked.signal(keyspace.db(db), key);
     }
 
     /** Unblocks a client (served, timed out, killed) and runs the commands it queued meanwhile. */
