@@ -65,6 +65,7 @@ public final class SnapshotLoader {
         CRC32C crc = new CRC32C();
         long bytes = 0;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
+            long size = Files.size(file);
             byte[] h = readExactly(in, new byte[SnapshotHeader.SIZE], SnapshotHeader.SIZE, "header");
             SnapshotHeader header = SnapshotHeader.decode(h);
             crc.update(h);
@@ -81,7 +82,8 @@ public final class SnapshotLoader {
                 if (len == SnapshotHeader.END_OF_RECORDS) {
                     break;
                 }
-                if (len < RecordCodec.HEADER + RecordCodec.TRAILER || len > SnapshotHeader.MAX_RECORD) {
+                if (len < RecordCodec.HEADER + RecordCodec.TRAILER || len > SnapshotHeader.MAX_RECORD
+                        || bytes + len > size) {
                     throw new SnapshotException("bad record length " + len + " at record " + records);
                 }
                 if (buf.length < len) {
