@@ -265,8 +265,9 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Bytes the journal's records occupy: for each cycle file, the offset just past its last record. The files
-     * themselves are sparse and preallocated, so their apparent size says little.
+     * Bytes the journal's records occupy: for each cycle file, from its first record to the end of its last (with
+     * Chronicle's record headers and the index entries between them). The files themselves are sparse and
+     * preallocated, so their apparent size says little.
      */
     public long sizeOnDisk() {
         long total = 0;
@@ -300,11 +301,21 @@ public final class Journal implements AutoCloseable {
 
     private long bytesUsed(ExcerptTailer t, int cycle) {
         long n = t.excerptsInCycle(cycle);
-        if (n <= 0 || !t.moveToIndex(queue.rollCycle().toIndex(cycle, n - 1))) {
+        if (n <= 0 || !t.moveToIndex(queue.rollCycle().toIndex(cycle, 0))) {
+            return 0;
+        }
+        long start;
+        try (DocumentContext dc = t.readingDocument()) {
+            if (!dc.isPresent()) {
+                return 0;
+            }
+            start = dc.wire().bytes().readPosition() - 4; // the record's 4-byte Chronicle header
+        }
+        if (!t.moveToIndex(queue.rollCycle().toIndex(cycle, n - 1))) {
             return 0;
         }
         try (DocumentContext dc = t.readingDocument()) {
-            return dc.isPresent() ? dc.wire().bytes().readLimit() : 0;
+            return dc.isPresent() ? dc.wire().bytes().readLimit() - start : 0;
         }
     }
 
