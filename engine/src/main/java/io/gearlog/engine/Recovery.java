@@ -20,8 +20,13 @@ public final class Recovery {
     /** The startup option that allows cutting the journal at a corrupt record in its middle. */
     public static final String TRUNCATE_OPTION = "--journal-recover-truncate yes";
 
-    /** What recovery did, for the startup log and INFO. */
-    public record Result(long records, long lastIndex, long millis, String cutOff, long cutOffIndex) {
+    /**
+     * What recovery did, for the startup log and INFO. {@code rebuildJournal}: records after {@code lastIndex}
+     * exist but Chronicle cannot read past a damaged record header, so the journal must be replaced by a new one
+     * that starts from the recovered state (appending to the old one would make new records unreachable too).
+     */
+    public record Result(long records, long lastIndex, long millis, String cutOff, long cutOffIndex,
+                         boolean rebuildJournal) {
     }
 
     private Recovery() {
@@ -79,8 +84,28 @@ public final class Recovery {
                 }
             }
         }
+        boolean rebuild = false;
+        long end = journal.lastIndex();
+        if (cutOff && cut == null && upTo == Long.MAX_VALUE && end > last && !journal.isQuarantined(end)) {
+            // the reader stopped although Chronicle's index knows later records: a damaged record header
+            cutIndex = last < 0 ? Math.max(0, journal.firstIndex()) : last + 1;
+            String what = "the journal record after index " + Journal.formatIndex(last) + " cannot be read (its "
+                    + "header is damaged), though the journal holds records up to " + Journal.formatIndex(end);
+            boolean tail = end == cutIndex;
+            if (!tail && !truncateOnCorruption) {
+                throw new JournalException(what + ". Start with " + TRUNCATE_OPTION + " to keep everything before "
+                        + "it: the damaged journal is then moved aside and a new one started from the recovered state.");
+            }
+            cut = what + (tail ? " (the last record)" : "") + "; every record before it was recovered";
+            rebuild = true;
+        } else if (cutOff && cut == null && upTo == Long.MAX_VALUE && last == end && journal.hasUnreadableTail()) {
+            cutIndex = last + 1;
+            cut = "the journal record after index " + Journal.formatIndex(last) + " cannot be read (its header is "
+                    + "damaged) and was the last one; every record before it was recovered";
+            rebuild = true;
+        }
         engine.lastAppliedIndex(last);
-        return new Result(count, last, (System.nanoTime() - start) / 1_000_000, cut, cutIndex);
+        return new Result(count, last, (System.nanoTime() - start) / 1_000_000, cut, cutIndex, rebuild);
     }
 
     /**

@@ -107,11 +107,7 @@ public final class Journal implements AutoCloseable {
             // the pid is informative only
         }
         try {
-            SingleChronicleQueue q = SingleChronicleQueueBuilder.single(dataDir.resolve(DIRECTORY).toFile())
-                    .rollCycle(rollCycle)
-                    .timeoutMS(2_000)
-                    .build();
-            return new Journal(dataDir, q, ch, lock);
+            return new Journal(dataDir, buildQueue(dataDir, rollCycle), ch, lock);
         } catch (RuntimeException e) {
             try {
                 lock.release();
@@ -124,8 +120,39 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    private static SingleChronicleQueue buildQueue(Path dataDir, RollCycle rollCycle) {
+        return SingleChronicleQueueBuilder.single(dataDir.resolve(DIRECTORY).toFile())
+                .rollCycle(rollCycle)
+                .timeoutMS(2_000)
+                .build();
+    }
+
     public static Journal open(Path dataDir) {
         return open(dataDir, RollCycles.FAST_HOURLY);
+    }
+
+    /**
+     * Moves this journal's directory to {@code aside} and opens a new, empty journal in its place, keeping the lock
+     * on the data directory. Used when the journal is damaged in a way Chronicle cannot read past. This object must
+     * not be used afterwards.
+     */
+    public Journal moveAsideAndReopen(Path aside) {
+        if (lock == null) {
+            throw new JournalException("a read-only journal cannot be replaced");
+        }
+        RollCycle rc = queue.rollCycle();
+        if (appender != null) {
+            appender.close();
+            appender = null;
+        }
+        queue.close();
+        try {
+            Files.createDirectories(aside.getParent());
+            Files.move(dir, aside);
+        } catch (IOException e) {
+            throw new JournalException("cannot move the damaged journal " + dir + " to " + aside + ": " + e.getMessage(), e);
+        }
+        return new Journal(dataDir, buildQueue(dataDir, rc), lockChannel, lock);
     }
 
     /** Opens an existing journal for reading only, without the lock (inspection while a server runs). */
@@ -223,6 +250,53 @@ public final class Journal implements AutoCloseable {
     public long firstIndex() {
         long i = queue.firstIndex();
         return i == Long.MAX_VALUE ? -1 : i;
+    }
+
+    /**
+     * True when bytes follow the last record Chronicle can read, behind a zeroed record header: a record whose
+     * header was damaged. Chronicle then takes the journal to end there, and records appended later would be
+     * written beyond the damaged one, where no reader reaches them. (A write torn by a crash leaves a header
+     * marked incomplete instead, which Chronicle recovers from by itself.)
+     */
+    public boolean hasUnreadableTail() {
+        long last = lastIndex();
+        if (last < 0) {
+            return false;
+        }
+        long end;
+        try (ExcerptTailer t = queue.createTailer()) {
+            if (!t.moveToIndex(last)) {
+                return false;
+            }
+            try (DocumentContext dc = t.readingDocument()) {
+                if (!dc.isPresent()) {
+                    return false;
+                }
+                end = dc.wire().bytes().readLimit();
+            }
+        }
+        int cycle = cycleOf(last);
+        for (File f : cycleFiles()) {
+            if (cycleOf(f) != cycle) {
+                continue;
+            }
+            ByteBuffer b = ByteBuffer.allocate(4096).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            try (FileChannel ch = FileChannel.open(f.toPath(), StandardOpenOption.READ)) {
+                ch.read(b, (end + 3) & ~3L); // record headers are 4-byte aligned
+            } catch (IOException e) {
+                return false;
+            }
+            b.flip();
+            if (b.remaining() < 4 || b.getInt(0) != 0) {
+                return false;
+            }
+            for (int i = 4; i < b.remaining(); i++) {
+                if (b.get(i) != 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** True when the record at {@code index} is on disk (not deleted by retention). */
@@ -456,7 +530,8 @@ public final class Journal implements AutoCloseable {
         return out;
     }
 
-    boolean isQuarantined(long index) {
+    /** True when {@code index} lies in a range cut off by an earlier recovery. */
+    public boolean isQuarantined(long index) {
         for (long[] r : quarantined) {
             if (index >= r[0] && index <= r[1]) {
                 return true;

@@ -58,6 +58,7 @@ public final class GearlogNode implements AutoCloseable {
         EngineExtension.installAll(engine, EngineExtension.Role.LIVE);
         SnapshotCatalog catalog = new SnapshotCatalog(dir);
         StartupRecovery.Outcome recovered = StartupRecovery.run(engine, journal, catalog, config.recoverTruncate);
+        journal = recovered.journal(); // a new one if the old one was damaged past reading
         syncer = new JournalSyncer(journal.appender(), config.appendfsync, config.journalMinFreeBytes);
         engine.journal(journal.appender(), syncer);
         persistence = new SnapshotService(engine, journal, syncer, catalog, recovered);

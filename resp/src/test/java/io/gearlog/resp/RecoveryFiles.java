@@ -69,6 +69,30 @@ final class RecoveryFiles {
         return found;
     }
 
+    /**
+     * Zeroes the 4-byte Chronicle header of the journal record {@code SET key marker} (found by its marker), so
+     * Chronicle can no longer tell where that record ends and cannot read past it.
+     */
+    static void damageRecordHeader(Path dataDir, String key, String marker) throws IOException {
+        byte[] needle = marker.getBytes(StandardCharsets.US_ASCII);
+        for (Path f : cycleFiles(dataDir)) {
+            try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+                byte[] data = new byte[(int) Math.min(raf.length(), 64L << 20)];
+                raf.readFully(data);
+                for (int i = 0; i + needle.length <= data.length; i++) {
+                    if (matches(data, i, needle)) {
+                        // record layout: 26-byte header, argc, then length-prefixed "SET", key, value
+                        int recordStart = i - (26 + 4 + 4 + 3 + 4 + key.length() + 4);
+                        raf.seek(recordStart - 4);
+                        raf.write(new byte[4]);
+                        return;
+                    }
+                }
+            }
+        }
+        throw new AssertionError(marker + " not found in the journal");
+    }
+
     private static boolean matches(byte[] data, int at, byte[] needle) {
         for (int j = 0; j < needle.length; j++) {
             if (data[at + j] != needle[j]) {

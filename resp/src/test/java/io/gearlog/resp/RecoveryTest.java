@@ -304,6 +304,75 @@ class RecoveryTest {
     }
 
     @Test
+    void aDamagedRecordHeaderInTheMiddleStopsStartupAndTruncationStartsANewJournal() throws Exception {
+        Map<String, String> beforeMiddle;
+        try (TestServer s = start(); Jedis j = s.jedis()) {
+            writeFirstPart(j);
+            assertEquals("OK", j.save());
+            beforeMiddle = state(j);
+            j.set("middle", "HEADER-DAMAGE-MARKER");
+            writeSecondPart(j);
+        }
+        // Chronicle cannot read past a record whose header is gone: the records after it must not vanish silently
+        RecoveryFiles.damageRecordHeader(dir, "middle", "HEADER-DAMAGE-MARKER");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> start().close());
+        String message = e.getCause().getMessage();
+        assertTrue(message.contains("cannot be read (its header is damaged)"), message);
+        assertTrue(message.contains("--journal-recover-truncate yes"), message);
+        String digest;
+        try (TestServer s = start("--journal-recover-truncate", "yes"); Jedis j = s.jedis()) {
+            assertEquals(beforeMiddle, state(j));
+            assertFalse(j.exists("middle"));
+            j.set("after-repair", "kept");
+            digest = digest(j);
+        }
+        List<Path> aside;
+        try (var files = Files.list(dir)) {
+            aside = files.filter(p -> p.getFileName().toString().startsWith("damaged-")).toList();
+        }
+        assertEquals(1, aside.size());
+        assertTrue(Files.isDirectory(aside.get(0).resolve("journal")));
+        assertTrue(Files.exists(aside.get(0).resolve("snapshots/snapshot-00000001.gls")));
+        // the new journal starts from a snapshot of the recovered state; writes after it are read back
+        try (TestServer s = start(); Jedis j = s.jedis()) {
+            assertEquals(digest, digest(j));
+            assertEquals("kept", j.get("after-repair"));
+            Map<String, String> p = info(j, "persistence");
+            assertEquals("snapshot-00000001.gls", p.get("recovery_snapshot"));
+            assertEquals("-1", p.get("recovery_snapshot_index"));
+            assertEquals("1", p.get("recovery_records"));
+        }
+    }
+
+    /**
+     * Chronicle takes the journal to end before a last record whose header is zeroed, and would append after the
+     * damaged record where no reader looks: recovery notices, cuts it off and starts a new journal.
+     */
+    @Test
+    void aDamagedHeaderOnTheLastRecordIsCutOffAndANewJournalStarted() throws Exception {
+        Map<String, String> expected;
+        try (TestServer s = start(); Jedis j = s.jedis()) {
+            writeFirstPart(j);
+            expected = state(j);
+            j.set("last", "LAST-HEADER-MARKER");
+        }
+        RecoveryFiles.damageRecordHeader(dir, "last", "LAST-HEADER-MARKER");
+        String digest;
+        try (TestServer s = start(); Jedis j = s.jedis()) {
+            assertEquals(expected, state(j));
+            assertFalse(j.exists("last"));
+            assertTrue(Long.parseLong(info(j, "persistence").get("recovery_cut_off_index")) > 0);
+            j.set("next", "1");
+            digest = digest(j);
+        }
+        try (TestServer s = start(); Jedis j = s.jedis()) {
+            assertEquals(digest, digest(j));
+            assertEquals("1", j.get("next"));
+            assertEquals("-1", info(j, "persistence").get("recovery_cut_off_index"));
+        }
+    }
+
+    @Test
     void aSecondServerOnTheSameDataDirectoryIsRefused() {
         try (TestServer first = start()) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> start().close());

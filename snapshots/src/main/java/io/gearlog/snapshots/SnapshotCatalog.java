@@ -131,6 +131,22 @@ public final class SnapshotCatalog {
         return target;
     }
 
+    /** Moves every file of the snapshot directory (complete or not) into {@code target}. */
+    public void moveAllTo(Path target) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            Files.createDirectories(target);
+            for (Path p : ds) {
+                Files.move(p, target.resolve(p.getFileName()));
+            }
+        } catch (IOException e) {
+            throw new SnapshotException("cannot move the snapshots to " + target + ": " + e.getMessage(), e);
+        }
+        syncDirectory(dir);
+    }
+
     /** Deletes all but the {@code keep} newest snapshots; returns how many were deleted. */
     public int prune(int keep) {
         List<Entry> all = newestFirst();

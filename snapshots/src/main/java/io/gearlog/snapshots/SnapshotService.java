@@ -182,11 +182,11 @@ public final class SnapshotService implements PersistenceService, AutoCloseable 
             m.put("recovery_snapshot_index", Long.toString(s == null ? -1 : s.index()));
             m.put("recovery_snapshot_keys", Long.toString(s == null ? 0 : s.keys()));
             m.put("recovery_snapshot_seconds", seconds(s == null ? 0 : s.millis()));
-            m.put("recovery_records", Long.toString(recovery.journal().records()));
-            m.put("recovery_seconds", seconds(recovery.journal().millis()));
+            m.put("recovery_records", Long.toString(recovery.recovered().records()));
+            m.put("recovery_seconds", seconds(recovery.recovered().millis()));
             m.put("recovery_total_seconds", seconds(recovery.millis()));
             m.put("recovery_keys", Long.toString(recovery.keys()));
-            m.put("recovery_cut_off_index", Long.toString(recovery.journal().cutOffIndex()));
+            m.put("recovery_cut_off_index", Long.toString(recovery.recovered().cutOffIndex()));
         }
         return m;
     }

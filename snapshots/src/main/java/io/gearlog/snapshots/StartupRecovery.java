@@ -6,6 +6,9 @@ import io.gearlog.engine.ServerLog;
 import io.gearlog.journal.Journal;
 import io.gearlog.journal.JournalException;
 
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 
@@ -16,8 +19,11 @@ import java.util.Locale;
  * beginning. Runs on the startup thread before the engine thread starts; logs one line per phase.
  */
 public final class StartupRecovery {
-    /** What startup recovery did, for INFO persistence. */
-    public record Outcome(SnapshotInfo snapshot, Recovery.Result journal, long keys, long millis) {
+    /**
+     * What startup recovery did, for INFO persistence. {@code journal} is the journal to go on with: the one passed
+     * in, or a new one if the old one was damaged beyond what Chronicle can read past.
+     */
+    public record Outcome(SnapshotInfo snapshot, Recovery.Result recovered, long keys, long millis, Journal journal) {
     }
 
     private StartupRecovery() {
@@ -75,7 +81,26 @@ public final class StartupRecovery {
         long keys = engine.keyspace().totalKeys();
         ServerLog.notice(String.format(Locale.ROOT, "Recovered %,d journal records%s in %.1f s (%,d keys in total)",
                 r.records(), loaded == null ? "" : " after the snapshot", r.millis() / 1000.0, keys));
-        return new Outcome(loaded, r, keys, (System.nanoTime() - start) / 1_000_000);
+        Journal next = r.rebuildJournal() ? replaceDamagedJournal(engine, journal, catalog) : journal;
+        return new Outcome(loaded, r, keys, (System.nanoTime() - start) / 1_000_000, next);
+    }
+
+    /**
+     * Moves the damaged journal and the snapshots taken from it to {@code damaged-<time>/} in the data directory,
+     * opens a new journal and writes a snapshot of the recovered state as its starting point (index none: every
+     * record of the new journal comes after it).
+     */
+    private static Journal replaceDamagedJournal(Engine engine, Journal journal, SnapshotCatalog catalog) {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path aside = journal.dataDirectory().resolve("damaged-" + stamp);
+        Journal fresh = journal.moveAsideAndReopen(aside.resolve(Journal.DIRECTORY));
+        catalog.moveAllTo(aside.resolve(SnapshotCatalog.DIRECTORY));
+        SnapshotInfo first = new SnapshotWriter(() -> false).write(engine, -1, engine.engineTime(), catalog.next());
+        SnapshotLoader.verify(first.path());
+        engine.lastAppliedIndex(-1);
+        ServerLog.warning("The damaged journal and its snapshots were moved to " + aside + "; a new journal starts "
+                + "from the recovered state (snapshot " + first.name() + ", " + first.keys() + " keys)");
+        return fresh;
     }
 
     static String human(long bytes) {
