@@ -1,5 +1,6 @@
 package io.gearlog.resp;
 
+import io.gearlog.engine.ServerLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -370,6 +371,33 @@ class RecoveryTest {
             assertEquals("1", j.get("next"));
             assertEquals("-1", info(j, "persistence").get("recovery_cut_off_index"));
         }
+    }
+
+    @Test
+    void startupLogsEachPhaseWithCountsAndTime() throws Exception {
+        try (TestServer s = start(); Jedis j = s.jedis()) {
+            writeFirstPart(j);
+            assertEquals("OK", j.save());
+            writeSecondPart(j);
+        }
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        ServerLog.output(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        try (TestServer s = start("--loglevel", "notice")) {
+            assertTrue(s.port() > 0);
+        } finally {
+            ServerLog.output(System.out);
+            ServerLog.level("warning");
+        }
+        String text = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String at = "\\d+:M \\d{2} \\w{3} \\d{4} [\\d:.]+ \\* ";
+        assertTrue(java.util.regex.Pattern.compile(at + "Journal opened at .*/journal \\(1 cycle files, last index 0x[0-9a-f]+\\)")
+                .matcher(text).find(), text);
+        assertTrue(java.util.regex.Pattern.compile(at + "Loaded snapshot snapshot-00000001\\.gls \\(journal index 0x[0-9a-f]+, "
+                + "12 keys, \\d+ B\\) in \\d+\\.\\d s").matcher(text).find(), text);
+        assertTrue(java.util.regex.Pattern.compile(at + "Recovered 7 journal records after the snapshot in \\d+\\.\\d s "
+                + "\\(14 keys in total\\)").matcher(text).find(), text);
+        assertTrue(java.util.regex.Pattern.compile(at + "Ready to accept connections on 127\\.0\\.0\\.1:\\d+ "
+                + "\\(\\w+, appendfsync everysec\\) after \\d+\\.\\d s").matcher(text).find(), text);
     }
 
     @Test
