@@ -199,6 +199,16 @@ public final class Engine {
         lastAppliedIndex = index;
     }
 
+    /** The engine's time: the latest time a command or record was applied with (engine thread). */
+    public long engineTime() {
+        return lastNow;
+    }
+
+    /** True while the commands of a MULTI/EXEC block are running (engine thread). */
+    public boolean inTransaction() {
+        return journalSuppressed > 0;
+    }
+
     // ---- thread ----
 
     public void start() {

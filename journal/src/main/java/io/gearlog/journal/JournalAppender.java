@@ -72,6 +72,11 @@ public final class JournalAppender implements AutoCloseable {
         return currentFile;
     }
 
+    /** The cycle of the last record appended (engine thread). */
+    int cycle() {
+        return cycle;
+    }
+
     public long appendedCount() {
         return appended;
     }

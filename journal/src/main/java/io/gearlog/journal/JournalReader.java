@@ -31,6 +31,11 @@ public final class JournalReader implements AutoCloseable {
         return this;
     }
 
+    /** Positions the reader so that the next record read is the one at {@code index}; false if there is none. */
+    public boolean at(long index) {
+        return tailer.moveToIndex(index);
+    }
+
     public JournalReader fromStart() {
         tailer.toStart();
         return this;

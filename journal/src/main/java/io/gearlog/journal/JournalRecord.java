@@ -10,6 +10,31 @@ public final class JournalRecord {
     int len;
     long index;
 
+    /**
+     * Makes this record a copy of the encoded record {@code b[off, off+n)} (as {@link RecordCodec} lays it out),
+     * e.g. one read from a snapshot file, and gives it {@code index}.
+     *
+     * @throws CorruptRecordException when the bytes fail the record's structure or checksum checks
+     */
+    public JournalRecord decode(byte[] b, int off, int n, long index) {
+        if (buf.length < n) {
+            buf = new byte[Math.max(n, buf.length * 2)];
+        }
+        System.arraycopy(b, off, buf, 0, n);
+        len = n;
+        this.index = index;
+        String problem = RecordCodec.verify(buf, n);
+        if (problem != null) {
+            throw new CorruptRecordException(index, problem);
+        }
+        return this;
+    }
+
+    /** The encoded bytes of this record (a copy). */
+    public byte[] encoded() {
+        return java.util.Arrays.copyOf(buf, len);
+    }
+
     public long index() {
         return index;
     }

@@ -2,13 +2,15 @@ package io.gearlog.resp;
 
 import io.gearlog.engine.Engine;
 import io.gearlog.engine.EngineClock;
-import io.gearlog.engine.Recovery;
+import io.gearlog.engine.EngineExtension;
 import io.gearlog.engine.ServerLog;
 import io.gearlog.engine.commands.ServerCommands;
 import io.gearlog.engine.config.ServerConfig;
 import io.gearlog.journal.Journal;
 import io.gearlog.journal.JournalSyncer;
-import net.openhft.chronicle.queue.RollCycles;
+import io.gearlog.snapshots.SnapshotCatalog;
+import io.gearlog.snapshots.SnapshotService;
+import io.gearlog.snapshots.StartupRecovery;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -21,6 +23,7 @@ public final class GearlogNode implements AutoCloseable {
     private final ServerConfig config;
     private Journal journal;
     private JournalSyncer syncer;
+    private SnapshotService persistence;
     private Engine engine;
     private GearlogServer server;
     private int port;
@@ -48,20 +51,18 @@ public final class GearlogNode implements AutoCloseable {
         ServerLog.notice("Gearlog " + ServerCommands.GEARLOG_VERSION + " starting: pid " + ProcessHandle.current().pid()
                 + ", Java " + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " cores");
         Path dir = Path.of(config.dir).toAbsolutePath().normalize();
-        journal = Journal.open(dir, RollCycles.valueOf(config.rollCycle));
+        journal = Journal.open(dir, Journal.rollCycle(config.rollCycle));
         ServerLog.notice("Journal opened at " + journal.directory() + " (" + journal.cycleFiles().length
                 + " cycle files, " + (journal.lastIndex() < 0 ? "empty" : "last index " + Journal.formatIndex(journal.lastIndex())) + ")");
         engine = new Engine(config, EngineClock.SYSTEM);
-        long after = -1;
-        Recovery.Result r = Recovery.run(engine, journal, after, config.recoverTruncate);
-        if (r.cutOff() != null) {
-            ServerLog.warning(r.cutOff());
-        }
-        double secs = r.millis() / 1000.0;
-        ServerLog.notice(String.format(Locale.ROOT, "Recovered %,d records in %.1f s (%,d keys)", r.records(), secs,
-                engine.keyspace().totalKeys()));
+        EngineExtension.installAll(engine, EngineExtension.Role.LIVE);
+        SnapshotCatalog catalog = new SnapshotCatalog(dir);
+        StartupRecovery.Outcome recovered = StartupRecovery.run(engine, journal, catalog, config.recoverTruncate);
+        journal = recovered.journal(); // a new one if the old one was damaged past reading
         syncer = new JournalSyncer(journal.appender(), config.appendfsync, config.journalMinFreeBytes);
         engine.journal(journal.appender(), syncer);
+        persistence = new SnapshotService(engine, journal, syncer, catalog, recovered);
+        persistence.install();
         config.onChange(() -> {
             syncer.policy(config.appendfsync);
             syncer.minFreeBytes(config.journalMinFreeBytes);
@@ -101,6 +102,9 @@ public final class GearlogNode implements AutoCloseable {
         if (server != null) {
             server.closeListener();
             ServerLog.notice("Stopped accepting connections");
+        }
+        if (persistence != null) {
+            persistence.close();
         }
         if (engine != null) {
             engine.stop();

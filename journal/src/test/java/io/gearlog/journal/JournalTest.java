@@ -1,0 +1,256 @@
+package io.gearlog.journal;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.RandomAccessFile;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The journal on its own: records, corruption, quarantine, retention, the directory lock, torn writes, fsync. */
+class JournalTest {
+    @TempDir
+    Path dir;
+
+    static byte[][] argv(String... parts) {
+        byte[][] a = new byte[parts.length][];
+        for (int i = 0; i < parts.length; i++) {
+            a[i] = parts[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return a;
+    }
+
+    private static List<JournalRecord> readAll(Journal j) {
+        List<JournalRecord> out = new ArrayList<>();
+        try (JournalReader r = j.reader()) {
+            while (true) {
+                JournalRecord rec = new JournalRecord();
+                if (!r.next(rec)) {
+                    return out;
+                }
+                out.add(rec);
+            }
+        }
+    }
+
+    @Test
+    void rollCyclesAreFoundByTheNamesTheConfigurationUses() {
+        for (String name : List.of("FAST_HOURLY", "FAST_DAILY", "TEN_MINUTELY", "FIVE_MINUTELY", "MINUTELY", "TEST_SECONDLY")) {
+            assertEquals(name, ((Enum<?>) Journal.rollCycle(name)).name());
+        }
+        assertEquals("MINUTELY", ((Enum<?>) Journal.rollCycle("minutely")).name());
+        JournalException e = assertThrows(JournalException.class, () -> Journal.rollCycle("SOMETIMES"));
+        assertEquals("unknown journal roll cycle SOMETIMES", e.getMessage());
+    }
+
+    @Test
+    void recordsReadBackAsWritten() {
+        try (Journal j = Journal.open(dir)) {
+            JournalAppender a = j.appender();
+            long i1 = a.appendArgv(RecordType.COMMAND, 1234, 7, 3, argv("SET", "k", "v"));
+            long i2 = a.appendArgvList(RecordType.TRANSACTION, 1235, 8, 0, List.of(argv("INCR", "n"), argv("DEL", "k")));
+            long i3 = a.appendTick(1236);
+            long i4 = a.appendPayload(RecordType.GEARS, 1237, 0, 0, new byte[]{9, 8, 7}, 0, 3);
+            assertTrue(i1 < i2 && i2 < i3 && i3 < i4);
+            assertEquals(i4, j.lastIndex());
+            List<JournalRecord> all = readAll(j);
+            assertEquals(4, all.size());
+            JournalRecord c = all.get(0);
+            assertEquals(i1, c.index());
+            assertEquals(RecordType.COMMAND, c.type());
+            assertEquals(1234, c.time());
+            assertEquals(7, c.origin());
+            assertEquals(3, c.db());
+            assertArrayEquals(argv("SET", "k", "v"), c.argv());
+            assertEquals("command \"SET\" \"k\" \"v\"", c.describe());
+            assertEquals("transaction | \"INCR\" \"n\" | \"DEL\" \"k\"", all.get(1).describe());
+            assertEquals(RecordType.TICK, all.get(2).type());
+            assertArrayEquals(new byte[]{9, 8, 7}, all.get(3).payload());
+            // reading on from a known index
+            try (JournalReader r = j.reader().after(i2)) {
+                JournalRecord rec = new JournalRecord();
+                assertTrue(r.next(rec));
+                assertEquals(i3, rec.index());
+            }
+            assertTrue(j.contains(i3));
+            assertTrue(j.sizeOnDisk() > 0);
+        }
+    }
+
+    /** Flips a byte inside the first occurrence of {@code marker} in the cycle files. */
+    static void corrupt(Path dataDir, String marker) throws Exception {
+        byte[] needle = marker.getBytes(StandardCharsets.US_ASCII);
+        for (File f : Objects.requireNonNull(dataDir.resolve("journal").toFile().listFiles((d, n) -> n.endsWith(".cq4")))) {
+            try (RandomAccessFile raf = new RandomAccessFile(f, "rw")) {
+                byte[] data = new byte[(int) Math.min(raf.length(), 16 << 20)];
+                raf.readFully(data);
+                for (int i = 0; i + needle.length <= data.length; i++) {
+                    if (java.util.Arrays.equals(data, i, i + needle.length, needle, 0, needle.length)) {
+                        raf.seek(i + 1);
+                        raf.write(data[i + 1] ^ 1);
+                        return;
+                    }
+                }
+            }
+        }
+        throw new AssertionError(marker + " not found in the journal");
+    }
+
+    @Test
+    void aDamagedRecordIsReportedWithItsIndexAndReadingGoesOnAfterIt() throws Exception {
+        long bad;
+        try (Journal j = Journal.open(dir)) {
+            j.appender().appendArgv(RecordType.COMMAND, 1, 1, 0, argv("SET", "a", "1"));
+            bad = j.appender().appendArgv(RecordType.COMMAND, 2, 1, 0, argv("SET", "b", "DAMAGED"));
+            j.appender().appendArgv(RecordType.COMMAND, 3, 1, 0, argv("SET", "c", "3"));
+        }
+        corrupt(dir, "DAMAGED");
+        try (Journal j = Journal.open(dir); JournalReader r = j.reader()) {
+            JournalRecord rec = new JournalRecord();
+            assertTrue(r.next(rec));
+            CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> r.next(rec));
+            assertEquals(bad, e.index());
+            assertEquals("corrupt journal record at index " + Journal.formatIndex(bad) + ": checksum mismatch", e.getMessage());
+            assertTrue(r.next(rec));
+            assertArrayEquals(argv("SET", "c", "3"), rec.argv());
+            // quarantined records are skipped by every reader, also after reopening
+            j.quarantine(bad, bad, e.getMessage());
+        }
+        try (Journal j = Journal.open(dir)) {
+            assertEquals(2, readAll(j).size());
+            assertEquals(1, j.quarantinedRanges().size());
+            assertEquals(bad, j.quarantinedRanges().get(0)[0]);
+        }
+    }
+
+    @Test
+    void aSecondWriterOnTheSameDirectoryIsRefusedUntilTheFirstCloses() {
+        Journal first = Journal.open(dir);
+        JournalException e = assertThrows(JournalException.class, () -> Journal.open(dir));
+        assertEquals("data directory " + dir + " is in use by another Gearlog server (pid "
+                + ProcessHandle.current().pid() + ")", e.getMessage());
+        // a reader needs no lock
+        try (Journal ro = Journal.openReadOnly(dir)) {
+            assertEquals(-1, ro.lastIndex());
+        }
+        first.close();
+        Journal.open(dir).close();
+    }
+
+    @Test
+    void cycleFileNamesMapToTheCyclesOfTheirRecords() {
+        for (String name : List.of("FAST_HOURLY", "MINUTELY", "TEST_SECONDLY", "FAST_DAILY")) {
+            Path d = dir.resolve(name);
+            try (Journal j = Journal.open(d, Journal.rollCycle(name))) {
+                long idx = j.appender().appendTick(1);
+                File[] files = j.cycleFiles();
+                assertEquals(1, files.length, name);
+                assertEquals(j.cycleOf(idx), j.cycleOf(files[0]), name + ": " + files[0].getName());
+            }
+            try (Journal ro = Journal.openReadOnly(d)) {
+                assertEquals(((Enum<?>) Journal.rollCycle(name)).name(), ((Enum<?>) ro.rollCycle()).name());
+            }
+        }
+    }
+
+    @Test
+    void retentionDeletesWholeCyclesBeforeAnIndexOnceOldEnough() throws Exception {
+        List<Long> firstOfSecond = new ArrayList<>();
+        try (Journal j = Journal.open(dir, Journal.rollCycle("TEST_SECONDLY"))) {
+            JournalAppender a = j.appender();
+            for (int s = 0; s < 4; s++) {
+                long second = System.currentTimeMillis() / 1000;
+                firstOfSecond.add(a.appendArgv(RecordType.COMMAND, s, 0, 0, argv("SET", "s" + s, "x")));
+                a.appendArgv(RecordType.COMMAND, s, 0, 0, argv("SET", "t" + s, "y"));
+                await().pollInterval(10, TimeUnit.MILLISECONDS).until(() -> System.currentTimeMillis() / 1000 > second);
+            }
+            assertEquals(4, j.cycleFiles().length);
+            long keep = firstOfSecond.get(2);
+            // not old enough yet: nothing goes
+            assertEquals(0, j.deleteCyclesBefore(keep, j.cycleStartMillis(j.cycleOf(firstOfSecond.get(0)))));
+            assertEquals(-1, j.retainedFrom());
+            assertEquals(2, j.deleteCyclesBefore(keep, System.currentTimeMillis()));
+            assertEquals(2, j.cycleFiles().length);
+            assertEquals(keep, j.firstIndex());
+            assertEquals(keep, j.retainedFrom());
+            assertFalse(j.contains(firstOfSecond.get(1)));
+            List<JournalRecord> left = readAll(j);
+            assertEquals(4, left.size());
+            assertEquals(keep, left.get(0).index());
+            // appending goes on
+            long next = a.appendTick(99);
+            assertEquals(next, readAll(j).get(4).index());
+        }
+        try (Journal j = Journal.open(dir, Journal.rollCycle("TEST_SECONDLY"))) {
+            assertEquals(firstOfSecond.get(2), j.retainedFrom());
+            assertEquals(5, readAll(j).size());
+        }
+    }
+
+    @Test
+    void aWriterKilledInsideARecordLeavesAJournalThatOpensQuicklyAndAppendsOn() throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("--add-") || a.startsWith("--enable-native-access") || a.startsWith("--sun-misc")
+                    || a.startsWith("-Dchronicle")) {
+                cmd.add(a);
+            }
+        }
+        cmd.addAll(List.of("-Dchronicle.analytics.disable=true", "-cp", System.getProperty("java.class.path"),
+                TornWriter.class.getName(), dir.toString(), "100"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(out.contains("halting inside a record"), out);
+        long t0 = System.nanoTime();
+        try (Journal j = Journal.open(dir)) {
+            List<JournalRecord> recs = readAll(j);
+            assertEquals(100, recs.size());
+            assertArrayEquals(argv("SET", "k99", "v99"), recs.get(99).argv());
+            long next = j.appender().appendTick(5000);
+            assertEquals(recs.get(99).index() + 1, next);
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(millis < 5_000, "opening after a torn write took " + millis + " ms");
+            assertEquals(101, readAll(j).size());
+        }
+    }
+
+    @Test
+    void theSyncerReleasesWaitersOnlyAfterForcingTheirRecords() throws Exception {
+        try (Journal j = Journal.open(dir)) {
+            JournalAppender a = j.appender();
+            try (JournalSyncer s = new JournalSyncer(a, FsyncPolicy.ALWAYS, 0)) {
+                long idx = a.appendTick(1);
+                CountDownLatch released = new CountDownLatch(1);
+                long[] syncedWhenReleased = {-1};
+                s.afterSync(idx, () -> {
+                    syncedWhenReleased[0] = s.syncedIndex();
+                    released.countDown();
+                });
+                assertTrue(released.await(10, TimeUnit.SECONDS));
+                assertTrue(syncedWhenReleased[0] >= idx);
+                assertTrue(s.syncCount() >= 1);
+                assertFalse(s.refusingWrites());
+                s.minFreeBytes(Long.MAX_VALUE / 2);
+                assertTrue(s.refusingWrites());
+                s.minFreeBytes(0);
+                assertFalse(s.refusingWrites());
+            }
+        }
+    }
+}
