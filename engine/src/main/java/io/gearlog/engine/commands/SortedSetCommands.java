@@ -459,7 +459,7 @@ public final class SortedSetCommands {
                 processed++;
                 last = score;
                 if (score != cur) {
-                    z.update(member, cur, score);
+                    z.update(member, score);
                     updated++;
                 }
             } else if (!xx) {
@@ -554,7 +554,7 @@ public final class SortedSetCommands {
     private static void zlexcount(CommandContext ctx) {
         LexRange range = lexRange(ctx.arg(2), ctx.arg(3));
         ZSetValue z = ctx.read(ctx.key(1), ValueType.ZSET);
-        ctx.reply().integer(z == null ? 0 : Math.max(0, z.lexEnd(range) - z.lexStart(range)));
+        ctx.reply().integer(z == null ? 0 : z.lexCount(range));
     }
 
     private static void zrank(CommandContext ctx, boolean reverse) {
@@ -630,6 +630,27 @@ public final class SortedSetCommands {
     }
 
     /**
+     * The lex range with LIMIT, walked as Redis does: from the first (or last) element in range, skip the offset,
+     * then take elements while they stay in range.
+     */
+    private static Ranks lexRanks(ZSetValue z, LexRange lex, long offset, long limit, boolean reverse) {
+        int start = reverse ? z.lexLast(lex) : z.lexFirst(lex);
+        if (start < 0 || offset < 0) {
+            return Ranks.EMPTY;
+        }
+        long pos = reverse ? start - offset : start + offset;
+        if (pos < 0 || pos >= z.size()) {
+            return Ranks.EMPTY;
+        }
+        int p = (int) pos;
+        int k = z.lexRun(p, reverse, lex, limit < 0 ? Long.MAX_VALUE : limit);
+        if (k == 0) {
+            return Ranks.EMPTY;
+        }
+        return reverse ? new Ranks(p - k + 1, p) : new Ranks(p, p + k - 1);
+    }
+
+    /**
      * ZRANGE and its older forms. {@code type} and {@code dir} are fixed by the older commands (AUTO / 0 let
      * ZRANGE's BYSCORE, BYLEX and REV choose); {@code dst} is the destination for ZRANGESTORE.
      */
@@ -699,7 +720,7 @@ public final class SortedSetCommands {
             } else if (type == BY_SCORE) {
                 ranks = limited(z.scoreStart(scores), z.scoreEnd(scores), offset, limit, reverse, n);
             } else {
-                ranks = limited(z.lexStart(lex), z.lexEnd(lex), offset, limit, reverse, n);
+                ranks = lexRanks(z, lex, offset, limit, reverse);
             }
         }
         if (dst != null) {
@@ -761,7 +782,10 @@ public final class SortedSetCommands {
         Ranks ranks = switch (type) {
             case BY_RANK -> rankRange(start, end, z.size());
             case BY_SCORE -> new Ranks(z.scoreStart(scores), z.scoreEnd(scores) - 1);
-            default -> new Ranks(z.lexStart(lex), z.lexEnd(lex) - 1);
+            default -> {
+                int first = z.lexFirst(lex);
+                yield first < 0 ? Ranks.EMPTY : new Ranks(first, first + z.lexRun(first, false, lex, Long.MAX_VALUE) - 1);
+            }
         };
         int removed = ranks.count();
         if (removed > 0) {
@@ -1022,6 +1046,28 @@ public final class SortedSetCommands {
         z.visit(rank, rank, false, (b, o, l, s) -> ctx.reply().bulk(b, o, l));
     }
 
+    /** The element at a rank; visits a copy of the compact encoding so repeated picks do not rescan it. */
+    private interface Picker {
+        void emit(int rank);
+    }
+
+    private static Picker picker(ZSetValue z, ReplyBuffer r, boolean withScores) {
+        if (!z.isListpack()) {
+            return rank -> z.visit(rank, rank, false, (b, o, l, s) -> element(r, b, o, l, s, withScores));
+        }
+        byte[][] members = new byte[z.size()][];
+        double[] scores = new double[z.size()];
+        int[] i = {0};
+        z.forEach((b, o, l, s) -> {
+            members[i[0]] = Arrays.copyOfRange(b, o, o + l);
+            scores[i[0]++] = s;
+        });
+        return rank -> element(r, members[rank], 0, members[rank].length, scores[rank], withScores);
+    }
+
+    /** More elements than any reply buffer can hold: Redis would run out of memory, Gearlog refuses. */
+    private static final long MAX_RANDOM_REPLY = Integer.MAX_VALUE / 8;
+
     private static void randomMembers(CommandContext ctx, long l, boolean withScores) {
         ReplyBuffer r = ctx.reply();
         ZSetValue z = ctx.read(ctx.key(1), ValueType.ZSET);
@@ -1034,10 +1080,13 @@ public final class SortedSetCommands {
         SplittableRandom rnd = ctx.random();
         if (l < 0 || count == 1) {
             // with repetition: each pick is an independent uniform rank
+            if (count > MAX_RANDOM_REPLY) {
+                throw new CommandError("ERR value is out of range");
+            }
+            Picker p = picker(z, r, withScores);
             rangeHeader(r, count, withScores);
             for (long i = 0; i < count; i++) {
-                int rank = rnd.nextInt(size);
-                z.visit(rank, rank, false, (b, o, len, s) -> element(r, b, o, len, s, withScores));
+                p.emit(rnd.nextInt(size));
             }
             return;
         }
@@ -1070,9 +1119,10 @@ public final class SortedSetCommands {
                 }
             }
         }
+        Picker p = picker(z, r, withScores);
         rangeHeader(r, n, withScores);
         for (int rank : picks) {
-            z.visit(rank, rank, false, (b, o, len, s) -> element(r, b, o, len, s, withScores));
+            p.emit(rank);
         }
     }
 

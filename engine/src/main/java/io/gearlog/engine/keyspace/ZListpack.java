@@ -192,7 +192,7 @@ final class ZListpack implements ZStore {
     }
 
     @Override
-    public void update(byte[] member, double oldScore, double newScore) {
+    public void update(byte[] member, double newScore) {
         remove(member);
         insert(member, newScore);
     }
@@ -220,6 +220,36 @@ final class ZListpack implements ZStore {
             n++;
         }
         return n;
+    }
+
+    @Override
+    public int lastMatch(ZSetValue.ElementTest p) {
+        Entry e = new Entry();
+        int last = -1;
+        int rank = 0;
+        for (int off = 0; off < used; off = e.end, rank++) {
+            read(off, e);
+            if (p.test(buf, e.memberOff, e.memberLen, e.score)) {
+                last = rank;
+            }
+        }
+        return last;
+    }
+
+    @Override
+    public int run(int from, boolean reverse, long max, ZSetValue.ElementTest p) {
+        int[] found = {0};
+        boolean[] stop = {false};
+        int lo = reverse ? 0 : from;
+        int hi = reverse ? from : count - 1;
+        visit(lo, hi, reverse, (b, o, l, s) -> {
+            if (!stop[0] && found[0] < max && p.test(b, o, l, s)) {
+                found[0]++;
+            } else {
+                stop[0] = true;
+            }
+        });
+        return found[0];
     }
 
     @Override

@@ -111,8 +111,8 @@ public final class ZSetValue extends RValue {
     }
 
     /** Changes the score of a present member. */
-    public void update(byte[] member, double oldScore, double newScore) {
-        store.update(member, oldScore, newScore);
+    public void update(byte[] member, double newScore) {
+        store.update(member, newScore);
     }
 
     public boolean remove(byte[] member) {
@@ -147,16 +147,91 @@ public final class ZSetValue extends RValue {
         return r.maxEx() ? store.countPrefix((b, o, l, s) -> s < max) : store.countPrefix((b, o, l, s) -> s <= max);
     }
 
-    public int lexStart(LexRange r) {
-        LexBound min = r.min();
-        return min.exclusive() ? store.countPrefix((b, o, l, s) -> min.compareMember(b, o, l) <= 0)
-                : store.countPrefix((b, o, l, s) -> min.compareMember(b, o, l) < 0);
+    // Lex ranges follow Redis' algorithm step by step (first element at or above min, then a run while at or
+    // below max), so results agree with Redis also when scores differ, a case Redis calls unspecified.
+
+    private static boolean gteMin(LexBound min, byte[] b, int o, int l) {
+        int c = min.compareMember(b, o, l);
+        return min.exclusive() ? c > 0 : c >= 0;
     }
 
-    public int lexEnd(LexRange r) {
-        LexBound max = r.max();
-        return max.exclusive() ? store.countPrefix((b, o, l, s) -> max.compareMember(b, o, l) < 0)
-                : store.countPrefix((b, o, l, s) -> max.compareMember(b, o, l) <= 0);
+    private static boolean lteMax(LexBound max, byte[] b, int o, int l) {
+        int c = max.compareMember(b, o, l);
+        return max.exclusive() ? c < 0 : c <= 0;
+    }
+
+    private static int compareBounds(LexBound a, LexBound b) {
+        if (a.kind() == b.kind() && a.kind() != LexBound.VALUE) {
+            return 0;
+        }
+        if (a.kind() == LexBound.MIN || b.kind() == LexBound.MAX) {
+            return -1;
+        }
+        if (a.kind() == LexBound.MAX || b.kind() == LexBound.MIN) {
+            return 1;
+        }
+        return Arrays.compareUnsigned(a.value(), b.value());
+    }
+
+    /** Redis' zslIsInLexRange: a non-empty range that the first and the last element do not exclude. */
+    private boolean mayHaveLex(LexRange r) {
+        int cmp = compareBounds(r.min(), r.max());
+        if (cmp > 0 || (cmp == 0 && (r.min().exclusive() || r.max().exclusive())) || size() == 0) {
+            return false;
+        }
+        boolean[] ok = {true};
+        store.visit(size() - 1, size() - 1, false, (b, o, l, s) -> ok[0] &= gteMin(r.min(), b, o, l));
+        store.visit(0, 0, false, (b, o, l, s) -> ok[0] &= lteMax(r.max(), b, o, l));
+        return ok[0];
+    }
+
+    private boolean test(int rank, ElementTest t) {
+        boolean[] ok = {false};
+        store.visit(rank, rank, false, (b, o, l, s) -> ok[0] = t.test(b, o, l, s));
+        return ok[0];
+    }
+
+    /** Rank of the first element in the lex range, or -1. */
+    public int lexFirst(LexRange r) {
+        if (!mayHaveLex(r)) {
+            return -1;
+        }
+        int i = store.countPrefix((b, o, l, s) -> !gteMin(r.min(), b, o, l));
+        return i < size() && test(i, (b, o, l, s) -> lteMax(r.max(), b, o, l)) ? i : -1;
+    }
+
+    /** Rank of the last element in the lex range, or -1. */
+    public int lexLast(LexRange r) {
+        if (!mayHaveLex(r)) {
+            return -1;
+        }
+        int i = store.lastMatch((b, o, l, s) -> lteMax(r.max(), b, o, l));
+        return i >= 0 && test(i, (b, o, l, s) -> gteMin(r.min(), b, o, l)) ? i : -1;
+    }
+
+    /**
+     * How many elements from rank {@code from} on stay in the lex range: going up while at or below max, going
+     * down while at or above min; at most {@code max}.
+     */
+    public int lexRun(int from, boolean reverse, LexRange r, long max) {
+        if (from < 0 || from >= size()) {
+            return 0;
+        }
+        return reverse ? store.run(from, true, max, (b, o, l, s) -> gteMin(r.min(), b, o, l))
+                : store.run(from, false, max, (b, o, l, s) -> lteMax(r.max(), b, o, l));
+    }
+
+    /** ZLEXCOUNT: a run from the first element in the compact encoding, a rank difference in the skip list. */
+    public int lexCount(LexRange r) {
+        int first = lexFirst(r);
+        if (first < 0) {
+            return 0;
+        }
+        if (isListpack()) {
+            return lexRun(first, false, r, Long.MAX_VALUE);
+        }
+        int last = lexLast(r);
+        return last < 0 ? size() - first : last - first + 1;
     }
 
     /** Visits ranks {@code from..to} inclusive (nothing when from > to), ascending or descending. */
@@ -187,11 +262,6 @@ public final class ZSetValue extends RValue {
         }
         forEach(v);
         return 0;
-    }
-
-    /** Invariant check of the skip list encoding; null when consistent. */
-    public String verify() {
-        return store instanceof ZSkipList sl ? sl.verify() : null;
     }
 
     @Override

@@ -281,7 +281,7 @@ final class ZSkipList implements ZStore {
     }
 
     @Override
-    public void update(byte[] member, double oldScore, double newScore) {
+    public void update(byte[] member, double newScore) {
         Node n = find(member);
         if ((n.back == null || n.back.score < newScore) && (n.next == null || n.next.score > newScore)) {
             n.score = newScore;
@@ -340,6 +340,21 @@ final class ZSkipList implements ZStore {
     }
 
     @Override
+    public int lastMatch(ZSetValue.ElementTest p) {
+        return countPrefix(p) - 1;
+    }
+
+    @Override
+    public int run(int from, boolean reverse, long max, ZSetValue.ElementTest p) {
+        int n = 0;
+        for (Node x = byRank(from + 1); x != null && n < max && p.test(x.member, 0, x.member.length, x.score);
+             x = reverse ? x.back : x.next) {
+            n++;
+        }
+        return n;
+    }
+
+    @Override
     public void visit(int from, int to, boolean reverse, ZSetValue.ElementVisitor v) {
         if (reverse) {
             Node x = byRank(to + 1);
@@ -385,46 +400,5 @@ final class ZSkipList implements ZStore {
             c.insert(n.member, n.score);
         }
         return c;
-    }
-
-    /** Checks every invariant (order, back links, spans, index); for tests and DEBUG. */
-    String verify() {
-        int n = 0;
-        Node prev = null;
-        for (Node x = head.next; x != null; x = x.next) {
-            if (x.back != prev) {
-                return "bad back link at rank " + n;
-            }
-            if (prev != null && !less(prev, x.score, x.member)) {
-                return "out of order at rank " + n;
-            }
-            if (find(x.member) != x) {
-                return "index misses member at rank " + n;
-            }
-            prev = x;
-            n++;
-        }
-        if (n != length || tail != prev) {
-            return "length/tail mismatch";
-        }
-        for (int i = 1; i < level; i++) {
-            int rank = 0;
-            Node x = head;
-            Node walk = head;
-            int walkRank = 0;
-            while (fwd(x, i) != null) {
-                Node f = fwd(x, i);
-                while (walk != f) {
-                    walk = walk.next;
-                    walkRank++;
-                }
-                if (walkRank - rank != span(x, i)) {
-                    return "bad span at level " + i + " rank " + rank;
-                }
-                rank = walkRank;
-                x = f;
-            }
-        }
-        return null;
     }
 }
