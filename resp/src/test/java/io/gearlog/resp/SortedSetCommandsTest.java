@@ -904,6 +904,24 @@ class SortedSetCommandsTest {
         assertEquals(sorted.subList(0, mid).toString(), fmt(call(j, "ZRANGE", "lex", "-", "+", "BYLEX")));
     }
 
+    @Test
+    void lexRangesOverMixedScoresWalkLikeRedis() {
+        // Redis calls this case unspecified; its listpack walk is deterministic, and so is ours
+        check(j, "zadd mx 1 b 2 a 3 d 0 c 5 e 4 f", "6");
+        check(j, "zrange mx 0 -1", "[c, b, a, d, f, e]");
+        check(j, "zlexcount mx [b +", "6");
+        check(j, "zlexcount mx - [b", "0");
+        check(j, "zlexcount mx [c [e", "4");
+        check(j, "zrangebylex mx [b +", "[c, b, a, d, f, e]");
+        check(j, "zrangebylex mx - (d", "[c, b, a]");
+        check(j, "zrevrangebylex mx + [b", "[e, f, d]");
+        check(j, "zrevrangebylex mx [d -", "[d, a, b, c]");
+        check(j, "zrangebylex mx - + limit 2 2", "[a, d]");
+        check(j, "zrevrangebylex mx + - limit 1 3", "[f, d, a]");
+        check(j, "zremrangebylex mx [b [d", "4");
+        check(j, "zrange mx 0 -1", "[f, e]");
+    }
+
     // ---- ZRANDMEMBER and ZSCAN ----
 
     @Test
