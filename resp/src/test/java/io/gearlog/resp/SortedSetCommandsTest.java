@@ -348,6 +348,10 @@ class SortedSetCommandsTest {
         check(j, "zrevrange r -1 -1", "[a]");
         check(j, "zrevrange r 0 1 limit 0 1", "!ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
         check(j, "zrevrange r 0 1 byscore", "!ERR syntax error");
+        check(j, "zrange r 2 5 byscore limit 1 9223372036854775807", "[c, d, e]");
+        check(j, "zrange r 5 2 byscore rev limit 1 9223372036854775807", "[d, c, b]");
+        check(j, "zrange r -inf +inf byscore limit 9223372036854775807 1", "[]");
+        check(j, "zrange r -9223372036854775808 9223372036854775807", "[a, b, c, d, e, f, g]");
     }
 
     @Test
@@ -594,6 +598,9 @@ class SortedSetCommandsTest {
         check(j, "zrandmember nokey 1", "[]");
         check(j, "zrandmember nokey -5 withscores", "[]");
         check(j, "zrandmember nokey x", "!ERR value is not an integer or out of range");
+        // Redis would try to build this reply until it runs out of memory; Gearlog refuses it
+        check(j, "zrandmember q -9223372036854775807", "!ERR value is out of range");
+        check(j, "zrandmember q -300000000 withscores", "!ERR value is out of range");
     }
 
     @Test

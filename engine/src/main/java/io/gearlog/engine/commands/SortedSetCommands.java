@@ -614,13 +614,13 @@ public final class SortedSetCommands {
             from = lo + offset;
             to = hi - 1;
             if (limit >= 0) {
-                to = Math.min(to, from + limit - 1);
+                to = Math.min(to, from + Math.min(limit, n) - 1);
             }
         } else {
             to = hi - 1 - offset;
             from = lo;
             if (limit >= 0) {
-                from = Math.max(from, to - limit + 1);
+                from = Math.max(from, to - Math.min(limit, n) + 1);
             }
         }
         if (from > to) {
