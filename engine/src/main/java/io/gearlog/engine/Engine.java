@@ -399,18 +399,29 @@ public final class Engine {
             return;
         }
         c.lastCommand = spec.name();
-        if (!c.authenticated && !spec.has(CommandFlags.NO_AUTH)) {
-            rejectQueued(c);
-            c.reply.error(Errors.NOAUTH);
+        // Redis' order: existence, arity, subcommand, then authentication
+        if (!spec.arityOk(argv.length)) {
+            reject(c, spec, Errors.wrongArity(spec.name()));
             return;
         }
-        if (!spec.arityOk(argv.length)) {
-            rejectQueued(c);
-            c.reply.error(Errors.wrongArity(spec.name()));
+        if (argv.length > 1 && commands.hasSubcommands(spec)) {
+            CommandTable.Subcommand sub = commands.subcommand(spec, argv[1]);
+            if (sub == null) {
+                reject(c, spec, Errors.unknownSubcommand(new String(argv[1], StandardCharsets.UTF_8), spec.name()));
+                return;
+            }
+            c.lastCommand = sub.fullName();
+            if (!sub.arityOk(argv.length)) {
+                reject(c, spec, Errors.wrongArity(sub.fullName()));
+                return;
+            }
+        }
+        if (!c.authenticated && !spec.has(CommandFlags.NO_AUTH)) {
+            reject(c, spec, Errors.NOAUTH);
             return;
         }
         if (c.inPubSub() && c.protocol() == 2 && !spec.has(CommandFlags.PUBSUB_CONTEXT)) {
-            c.reply.error("ERR Can't execute '" + spec.name() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / "
+            reject(c, spec, "ERR Can't execute '" + c.lastCommand + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / "
                     + "PING / QUIT / RESET are allowed in this context");
             return;
         }
@@ -431,6 +442,25 @@ public final class Engine {
         if (c.inMulti) {
             c.multiError = true;
         }
+    }
+
+    /**
+     * Refuses a command before it runs (auth, arity, subcommand): flags an open MULTI, and a refused EXEC discards
+     * the transaction with "EXECABORT Transaction discarded because of: ..." as Redis does.
+     */
+    private void reject(Client c, CommandSpec spec, String error) {
+        rejectQueued(c);
+        stats.totalErrorReplies++;
+        if (spec.name().equals("exec")) {
+            c.inMulti = false;
+            c.multiError = false;
+            c.queued.clear();
+            watchedKeys.unwatchAll(c);
+            String why = error.startsWith("ERR ") ? error.substring(4) : error;
+            c.reply.error("EXECABORT Transaction discarded because of: " + why);
+            return;
+        }
+        c.reply.error(error);
     }
 
     private static String unknownCommand(byte[][] argv) {
@@ -610,8 +640,15 @@ public final class Engine {
         }
     }
 
+    /** Watches a key; one already past its TTL is deleted first so that its later expiry is not a change. */
     public void watch(Client c, Key key) {
+        keyspace.db(c.db).lookup(key, now());
         watchedKeys.watch(c, c.db, key);
+    }
+
+    /** True when EXEC must fail: a watched key changed, or one passed its TTL since WATCH. */
+    public boolean watchFailed(Client c, long now) {
+        return c.watchInvalidated || watchedKeys.anyExpired(c, keyspace, now);
     }
 
     public void unwatch(Client c) {
