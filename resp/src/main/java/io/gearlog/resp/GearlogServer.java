@@ -1,6 +1,8 @@
 package io.gearlog.resp;
 
+import io.gearlog.engine.Client;
 import io.gearlog.engine.Engine;
+import io.gearlog.engine.ServerLog;
 import io.gearlog.engine.config.ServerConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -60,8 +62,25 @@ public final class GearlogServer implements AutoCloseable {
                                 () -> conn.client().authHint || config.requirepass.isEmpty()), conn);
                     }
                 });
+        engine.execute(() -> engine.addTimer(1000, this::closeIdleClients));
         listener = b.bind(new InetSocketAddress(config.bind, config.port)).sync().channel();
         return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** The {@code timeout} setting: closes clients idle that long, except subscribers and blocked clients. Engine thread. */
+    private void closeIdleClients() {
+        long timeout = config.timeout;
+        if (timeout <= 0) {
+            return;
+        }
+        long now = engine.clock().currentTimeMillis();
+        for (Client c : engine.clients().values()) {
+            if (!c.closing && !c.inPubSub() && c.blocked == null && now - c.lastInteraction > timeout * 1000) {
+                ServerLog.verbose("Closing idle client id=" + c.id);
+                c.closing = true;
+                engine.markDirty(c);
+            }
+        }
     }
 
     public String transport() {

@@ -629,7 +629,12 @@ public final class ServerCommands {
         }
     }
 
-    /** ACL categories as COMMAND INFO shows them: from the flags, then the group's own category. */
+    /** ACL categories in the order Redis lists them (the order of its category bits). */
+    private static final List<String> CATEGORY_ORDER = List.of("@keyspace", "@read", "@write", "@set", "@sortedset",
+            "@list", "@hash", "@string", "@bitmap", "@hyperloglog", "@geo", "@stream", "@pubsub", "@admin", "@fast",
+            "@slow", "@blocking", "@dangerous", "@connection", "@transaction", "@scripting");
+
+    /** ACL categories as COMMAND INFO shows them: from the flags and from the command's group. */
     private static void categories(ReplyBuffer r, int flags, String group) {
         List<String> cats = new ArrayList<>();
         if ((flags & WRITE) != 0) {
@@ -640,15 +645,17 @@ public final class ServerCommands {
         }
         if ((flags & ADMIN) != 0) {
             cats.add("@admin");
-        }
-        cats.add((flags & FAST) != 0 ? "@fast" : "@slow");
-        if ((flags & ADMIN) != 0) {
             cats.add("@dangerous");
         }
+        if ((flags & BLOCKING) != 0) {
+            cats.add("@blocking");
+        }
+        cats.add((flags & FAST) != 0 ? "@fast" : "@slow");
         String groupCategory = CommandDocs.category(group);
         if (groupCategory != null) {
             cats.add(groupCategory);
         }
+        cats.sort(java.util.Comparator.comparingInt(CATEGORY_ORDER::indexOf));
         r.set(cats.size());
         for (String c : cats) {
             r.simple(c);
