@@ -5,7 +5,11 @@ import io.gearlog.engine.Engine;
 import io.gearlog.engine.ServerLog;
 import io.gearlog.engine.config.ServerConfig;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -22,12 +26,28 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /** The TCP listener: Netty event loops that decode RESP and hand commands to the engine. */
 public final class GearlogServer implements AutoCloseable {
     private final Engine engine;
     private final ServerConfig config;
     private final AtomicInteger connected = new AtomicInteger();
+    /** Bytes read from clients since the engine last took them into INFO's total_net_input_bytes. */
+    private final LongAdder inputBytes = new LongAdder();
+    private final ChannelInboundHandlerAdapter inputCounter = new InputCounter();
+
+    /** Counts request bytes for INFO; shared by all connections. */
+    @ChannelHandler.Sharable
+    private final class InputCounter extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf b) {
+                inputBytes.add(b.readableBytes());
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel listener;
@@ -58,11 +78,14 @@ public final class GearlogServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ClientConnection conn = new ClientConnection(engine, GearlogServer.this);
-                        ch.pipeline().addLast(new RespDecoder(() -> config.protoMaxBulkLen,
+                        ch.pipeline().addLast(inputCounter, new RespDecoder(() -> config.protoMaxBulkLen,
                                 () -> conn.client().authHint || config.requirepass.isEmpty()), conn);
                     }
                 });
-        engine.execute(() -> engine.addTimer(1000, this::closeIdleClients));
+        engine.execute(() -> {
+            engine.addTimer(1000, this::closeIdleClients);
+            engine.addTimer(100, () -> engine.stats().netInputBytes += inputBytes.sumThenReset());
+        });
         listener = b.bind(new InetSocketAddress(config.bind, config.port)).sync().channel();
         return ((InetSocketAddress) listener.localAddress()).getPort();
     }

@@ -54,9 +54,9 @@ public final class ServerCommands {
         t.add("config", -2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, ServerCommands::config);
         t.add("slowlog", -2, ADMIN | LOADING | STALE, 0, 0, 0, ServerCommands::slowlog);
         t.add("lastsave", 1, LOADING | STALE | FAST, 0, 0, 0, ServerCommands::lastsave);
-        t.add("save", 1, ADMIN | NOSCRIPT, 0, 0, 0, ServerCommands::save);
+        t.add("save", 1, ADMIN | NOSCRIPT | DENY_IN_MULTI, 0, 0, 0, ServerCommands::save);
         t.add("bgsave", -1, ADMIN | NOSCRIPT, 0, 0, 0, ServerCommands::bgsave);
-        t.add("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI, 0, 0, 0, ServerCommands::shutdown);
+        t.add("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | DENY_IN_MULTI, 0, 0, 0, ServerCommands::shutdown);
         t.add("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, ServerCommands::debug);
         t.add("memory", -2, READONLY, 0, 0, 0, ServerCommands::memory);
         int meta = LOADING | STALE;
@@ -181,21 +181,31 @@ public final class ServerCommands {
     }
 
     private static void shutdown(CommandContext ctx) {
+        boolean nosave = false;
+        boolean save = false;
+        boolean abort = false;
+        boolean other = false;
         for (int i = 1; i < ctx.argc(); i++) {
-            if (!(ctx.is(i, "NOSAVE") || ctx.is(i, "SAVE") || ctx.is(i, "NOW") || ctx.is(i, "FORCE") || ctx.is(i, "ABORT"))) {
+            if (ctx.is(i, "NOSAVE")) {
+                nosave = true;
+            } else if (ctx.is(i, "SAVE")) {
+                save = true;
+            } else if (ctx.is(i, "NOW") || ctx.is(i, "FORCE")) {
+                other = true;
+            } else if (ctx.is(i, "ABORT")) {
+                abort = true;
+            } else {
                 throw new CommandError(Errors.SYNTAX);
             }
-            if (ctx.is(i, "ABORT")) {
-                throw new CommandError("ERR No shutdown in progress.");
-            }
+        }
+        if ((abort && (save || nosave || other)) || (save && nosave)) {
+            throw new CommandError(Errors.SYNTAX);
+        }
+        if (abort) {
+            // Gearlog shuts down at once, so there is never a shutdown in progress to abort
+            throw new CommandError("ERR No shutdown in progress.");
         }
         Engine e = ctx.engine();
-        boolean save = false;
-        for (int i = 1; i < ctx.argc(); i++) {
-            if (ctx.is(i, "SAVE")) {
-                save = true;
-            }
-        }
         if (save) {
             PersistenceService p = persistence(ctx);
             if (p != null) {
