@@ -502,8 +502,7 @@ public final class Engine {
         }
         CommandContext ctx = new CommandContext(this, c, argv, now, seed);
         int mark = c.reply.length();
-        long threshold = config.slowlogLogSlowerThan;
-        long started = threshold >= 0 && !replaying ? System.nanoTime() : 0;
+        long started = replaying ? 0 : System.nanoTime();
         try {
             spec.handler().execute(ctx);
         } catch (CommandError e) {
@@ -516,7 +515,9 @@ public final class Engine {
             stats.totalErrorReplies++;
             ServerLog.warning("internal error in " + spec.name() + ": " + e);
         }
-        if (started != 0) {
+        // the threshold as it is after the command: CONFIG SET slowlog-log-slower-than is judged by its new value
+        long threshold = config.slowlogLogSlowerThan;
+        if (started != 0 && threshold >= 0) {
             long micros = (System.nanoTime() - started) / 1000;
             if (micros >= threshold) {
                 slowLog.record(now / 1000, micros, argv, c, config.slowlogMaxLen);

@@ -87,7 +87,10 @@ public final class GearlogServer implements AutoCloseable {
             engine.addTimer(100, () -> engine.stats().netInputBytes += inputBytes.sumThenReset());
         });
         listener = b.bind(new InetSocketAddress(config.bind, config.port)).sync().channel();
-        return ((InetSocketAddress) listener.localAddress()).getPort();
+        int bound = ((InetSocketAddress) listener.localAddress()).getPort();
+        // port 0 asks for any free port: INFO and CONFIG GET report the one the listener got
+        config.port = bound;
+        return bound;
     }
 
     /** The {@code timeout} setting: closes clients idle that long, except subscribers and blocked clients. Engine thread. */

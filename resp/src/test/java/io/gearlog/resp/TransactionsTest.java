@@ -269,4 +269,18 @@ class TransactionsTest extends ServerTestBase {
             assertEquals("+OK", c.call("config", "set", "requirepass", ""));
         }
     }
+
+    @Test
+    void shutdownAndSaveAreRefusedInsideMulti() throws IOException {
+        assertEquals("+OK", c.call("multi"));
+        assertEquals("-ERR Command not allowed inside a transaction", c.call("shutdown"));
+        assertEquals("-ERR Command not allowed inside a transaction", c.call("save"));
+        assertEquals("+QUEUED", c.call("ping"));
+        assertEquals("-EXECABORT Transaction discarded because of previous errors.", c.call("exec"));
+        assertEquals("+PONG", c.call("ping"));
+        assertEquals("-ERR syntax error", c.call("shutdown", "abort", "nosave"));
+        assertEquals("-ERR syntax error", c.call("shutdown", "save", "nosave"));
+        assertEquals("-ERR syntax error", c.call("shutdown", "later"));
+        assertEquals("-ERR No shutdown in progress.", c.call("shutdown", "abort"));
+    }
 }
