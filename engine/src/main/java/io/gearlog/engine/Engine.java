@@ -492,7 +492,8 @@ public final class Engine {
                 }
                 long idx = journalArgv(RecordType.COMMAND, now, c.id, c.db, argv);
                 if (idx < 0) {
-                    c.reply.error(String.format(Errors.MISCONF, appendFailure));
+                    c.reply.error(appendError(idx));
+                    stats.totalErrorReplies++;
                     return;
                 }
                 seed = idx;
@@ -552,28 +553,86 @@ public final class Engine {
 
     /** Appends an argv record; returns its index or -1 if the append failed. */
     public long journalArgv(int type, long time, long origin, int db, byte[][] argv) {
+        if (recordSize(argv) > JOURNAL_MAX_RECORD) {
+            return refuseLargeRecord(recordSize(argv));
+        }
         try {
             long idx = appender.appendArgv(type, time, origin, db, argv);
             stats.journalRecords++;
             lastAppliedIndex = idx;
             return idx;
         } catch (RuntimeException | InternalError e) {
-            appendFailure = "journal append failed: " + e.getMessage();
-            ServerLog.warning(appendFailure);
-            return -1;
+            return appendFailed(e, size(argv));
         }
     }
 
+    /** Returned by the journal methods when this one record was refused but the journal itself is fine. */
+    static final long RECORD_REFUSED = -2;
+    /**
+     * Largest record the journal takes: Chronicle Queue's message limit for the journal's block size (16 MB).
+     * Checked before appending because a failed oversized append leaves a partial record behind.
+     */
+    static final long JOURNAL_MAX_RECORD = 16L << 20;
+    private String refusedRecord;
+
+    /** An upper bound of the encoded size of an argv record. */
+    private static long recordSize(byte[][] argv) {
+        return size(argv) + 16L * argv.length + 64;
+    }
+
+    private long refuseLargeRecord(long bytes) {
+        refusedRecord = "ERR Gearlog cannot journal this command: " + bytes + " bytes is more than the journal's "
+                + "record limit of " + JOURNAL_MAX_RECORD + " bytes";
+        return RECORD_REFUSED;
+    }
+
+    /**
+     * A failed append makes the journal refuse writes until fixed, except for a large record: the journal's
+     * record size limit refuses that one command only (the error says why) and later writes go on.
+     */
+    private long appendFailed(Throwable e, long bytes) {
+        if (bytes >= 1 << 20) {
+            refusedRecord = "ERR Gearlog cannot journal this command (" + bytes + " bytes): " + e.getMessage();
+            ServerLog.warning(refusedRecord);
+            return RECORD_REFUSED;
+        }
+        appendFailure = "journal append failed: " + e.getMessage();
+        ServerLog.warning(appendFailure);
+        return -1;
+    }
+
+    private static long size(byte[][] argv) {
+        long n = 0;
+        for (byte[] a : argv) {
+            n += a.length;
+        }
+        return n;
+    }
+
+    /** The reply for a failed append: this command's refusal or the journal-wide MISCONF. */
+    private String appendError(long idx) {
+        return idx == RECORD_REFUSED ? refusedRecord : String.format(Errors.MISCONF, appendFailure);
+    }
+
     public long journalArgvList(int type, long time, long origin, int db, List<byte[][]> list) {
+        long total = 0;
+        for (byte[][] argv : list) {
+            total += recordSize(argv);
+        }
+        if (total > JOURNAL_MAX_RECORD) {
+            return refuseLargeRecord(total);
+        }
         try {
             long idx = appender.appendArgvList(type, time, origin, db, list);
             stats.journalRecords++;
             lastAppliedIndex = idx;
             return idx;
         } catch (RuntimeException | InternalError e) {
-            appendFailure = "journal append failed: " + e.getMessage();
-            ServerLog.warning(appendFailure);
-            return -1;
+            long bytes = 0;
+            for (byte[][] argv : list) {
+                bytes += size(argv);
+            }
+            return appendFailed(e, bytes);
         }
     }
 
@@ -624,7 +683,7 @@ public final class Engine {
             base = journalArgvList(RecordType.TRANSACTION, ctx.now(), c.id, c.db, queued);
             if (base < 0) {
                 watchedKeys.unwatchAll(c);
-                throw new CommandError(String.format(Errors.MISCONF, appendFailure));
+                throw new CommandError(appendError(base));
             }
         }
         watchedKeys.unwatchAll(c);
