@@ -12,6 +12,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -36,6 +37,8 @@ public final class GearlogServer implements AutoCloseable {
     /** Bytes read from clients since the engine last took them into INFO's total_net_input_bytes. */
     private final LongAdder inputBytes = new LongAdder();
     private final ChannelInboundHandlerAdapter inputCounter = new InputCounter();
+    private final java.util.concurrent.ConcurrentHashMap<EventLoop, ReplyWriter> writers =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Counts request bytes for INFO; shared by all connections. */
     @ChannelHandler.Sharable
@@ -111,6 +114,11 @@ public final class GearlogServer implements AutoCloseable {
 
     public String transport() {
         return transport;
+    }
+
+    /** The reply writer of an event loop (one per loop, shared by its connections). */
+    ReplyWriter writer(EventLoop loop) {
+        return writers.computeIfAbsent(loop, ReplyWriter::new);
     }
 
     boolean admit(ClientConnection c) {
