@@ -387,4 +387,18 @@ class StringCommandsTest extends ServerTestBase {
         assertEquals("$5", c.call("getset", "e", "6"));
         assertEquals("$int", c.call("object", "encoding", "e"));
     }
+
+    @Test
+    void lcsRefusesWhenItsTableWouldExceedProtoMaxBulkLen() throws IOException {
+        String a = "a".repeat(600);
+        assertEquals("+OK", c.call("mset", "la", a, "lb", a));
+        assertEquals("+OK", c.call("config", "set", "proto-max-bulk-len", "1mb"));
+        try {
+            assertEquals("-ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len",
+                    c.call("lcs", "la", "lb", "len"));
+        } finally {
+            assertEquals("+OK", c.call("config", "set", "proto-max-bulk-len", "512mb"));
+        }
+        assertEquals(":600", c.call("lcs", "la", "lb", "len"));
+    }
 }

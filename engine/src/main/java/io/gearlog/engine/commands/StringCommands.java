@@ -60,7 +60,8 @@ public final class StringCommands {
     }
 
     private static void checkSize(CommandContext ctx, long size) {
-        if (size > ctx.engine().config().protoMaxBulkLen) {
+        // a string is one Java array, whatever proto-max-bulk-len allows
+        if (size > Math.min(ctx.engine().config().protoMaxBulkLen, Integer.MAX_VALUE - 8)) {
             throw new CommandError(Errors.STRING_TOO_LONG);
         }
     }
