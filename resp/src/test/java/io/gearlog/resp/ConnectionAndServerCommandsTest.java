@@ -153,6 +153,9 @@ class ConnectionAndServerCommandsTest extends ServerTestBase {
         assertEquals("*[$timeout, $0]", c.call("config", "get", "timeout"));
         assertEquals("*[$databases, $16]", c.call("config", "get", "databases"));
         assertEquals("*[]", c.call("config", "get", "nosuchparam"));
+        assertEquals("*[$hash-max-listpack-entries, $512]", c.call("config", "get", "hash-max-listpack-entries"));
+        assertEquals("*[$hash-max-ziplist-entries, $512]", c.call("config", "get", "hash-max-ziplist-entries"));
+        assertEquals("*[$zset-max-listpack-entries, $128]", c.call("config", "get", "zset-max-listpack-entries"));
         assertEquals("-ERR wrong number of arguments for 'config|get' command", c.call("config", "get"));
         assertEquals("-ERR Unknown option or number of arguments for CONFIG SET - 'foo'", c.call("config", "set", "foo", "bar"));
         // a chosen limit: Gearlog never evicts (README, "Limits chosen")

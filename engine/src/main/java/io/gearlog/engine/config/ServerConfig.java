@@ -43,7 +43,7 @@ public final class ServerConfig {
     public volatile long clientQueryBufferLimit = 1024L * 1024 * 1024;
     public volatile long maxmemory;
     public volatile String maxmemoryPolicy = "noeviction";
-    public volatile int hashMaxListpackEntries = 128;
+    public volatile int hashMaxListpackEntries = 512;
     public volatile int hashMaxListpackValue = 64;
     public volatile int setMaxIntsetEntries = 512;
     public volatile int zsetMaxListpackEntries = 128;
