@@ -249,6 +249,8 @@ class ProtocolTest {
             assertEquals("1", j.get("before"));
             assertEquals("2", j.get("after"));
             assertEquals(digest, s.cli("debug", "digest"));
+        } finally {
+            TestServer.deleteTree(dir);
         }
     }
 
