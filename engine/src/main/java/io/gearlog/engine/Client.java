@@ -5,7 +5,7 @@ import io.gearlog.engine.reply.ReplyBuffer;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -40,8 +40,9 @@ public final class Client {
     public boolean watchInvalidated;
 
     // Pub/Sub
-    public final Set<Key> channels = new HashSet<>();
-    public final Set<Key> patterns = new HashSet<>();
+    public final Set<Key> channels = new LinkedHashSet<>();
+    // insertion order: PUNSUBSCRIBE without arguments answers in subscription order, as Redis does
+    public final Set<Key> patterns = new LinkedHashSet<>();
 
     // blocking
     public BlockedState blocked;

@@ -410,18 +410,29 @@ public final class Engine {
             return;
         }
         c.lastCommand = spec.name();
-        if (!c.authenticated && !spec.has(CommandFlags.NO_AUTH)) {
-            rejectQueued(c);
-            c.reply.error(Errors.NOAUTH);
+        // Redis' order: existence, arity, subcommand, then authentication
+        if (!spec.arityOk(argv.length)) {
+            reject(c, spec, Errors.wrongArity(spec.name()));
             return;
         }
-        if (!spec.arityOk(argv.length)) {
-            rejectQueued(c);
-            c.reply.error(Errors.wrongArity(spec.name()));
+        if (argv.length > 1 && commands.hasSubcommands(spec)) {
+            CommandTable.Subcommand sub = commands.subcommand(spec, argv[1]);
+            if (sub == null) {
+                reject(c, spec, Errors.unknownSubcommand(new String(argv[1], StandardCharsets.UTF_8), spec.name()));
+                return;
+            }
+            c.lastCommand = sub.fullName();
+            if (!sub.arityOk(argv.length)) {
+                reject(c, spec, Errors.wrongArity(sub.fullName()));
+                return;
+            }
+        }
+        if (!c.authenticated && !spec.has(CommandFlags.NO_AUTH)) {
+            reject(c, spec, Errors.NOAUTH);
             return;
         }
         if (c.inPubSub() && c.protocol() == 2 && !spec.has(CommandFlags.PUBSUB_CONTEXT)) {
-            c.reply.error("ERR Can't execute '" + spec.name() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / "
+            reject(c, spec, "ERR Can't execute '" + c.lastCommand + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / "
                     + "PING / QUIT / RESET are allowed in this context");
             return;
         }
@@ -442,6 +453,25 @@ public final class Engine {
         if (c.inMulti) {
             c.multiError = true;
         }
+    }
+
+    /**
+     * Refuses a command before it runs (auth, arity, subcommand): flags an open MULTI, and a refused EXEC discards
+     * the transaction with "EXECABORT Transaction discarded because of: ..." as Redis does.
+     */
+    private void reject(Client c, CommandSpec spec, String error) {
+        rejectQueued(c);
+        stats.totalErrorReplies++;
+        if (spec.name().equals("exec")) {
+            c.inMulti = false;
+            c.multiError = false;
+            c.queued.clear();
+            watchedKeys.unwatchAll(c);
+            String why = error.startsWith("ERR ") ? error.substring(4) : error;
+            c.reply.error("EXECABORT Transaction discarded because of: " + why);
+            return;
+        }
+        c.reply.error(error);
     }
 
     private static String unknownCommand(byte[][] argv) {
@@ -473,7 +503,8 @@ public final class Engine {
                 }
                 long idx = journalArgv(RecordType.COMMAND, now, c.id, c.db, argv);
                 if (idx < 0) {
-                    c.reply.error(String.format(Errors.MISCONF, appendFailure));
+                    c.reply.error(appendError(idx));
+                    stats.totalErrorReplies++;
                     return;
                 }
                 seed = idx;
@@ -483,8 +514,7 @@ public final class Engine {
         }
         CommandContext ctx = new CommandContext(this, c, argv, now, seed);
         int mark = c.reply.length();
-        long threshold = config.slowlogLogSlowerThan;
-        long started = threshold >= 0 && !replaying ? System.nanoTime() : 0;
+        long started = replaying ? 0 : System.nanoTime();
         try {
             spec.handler().execute(ctx);
         } catch (CommandError e) {
@@ -497,7 +527,9 @@ public final class Engine {
             stats.totalErrorReplies++;
             ServerLog.warning("internal error in " + spec.name() + ": " + e);
         }
-        if (started != 0) {
+        // the threshold as it is after the command: CONFIG SET slowlog-log-slower-than is judged by its new value
+        long threshold = config.slowlogLogSlowerThan;
+        if (started != 0 && threshold >= 0) {
             long micros = (System.nanoTime() - started) / 1000;
             if (micros >= threshold) {
                 slowLog.record(now / 1000, micros, argv, c, config.slowlogMaxLen);
@@ -532,28 +564,86 @@ public final class Engine {
 
     /** Appends an argv record; returns its index or -1 if the append failed. */
     public long journalArgv(int type, long time, long origin, int db, byte[][] argv) {
+        if (recordSize(argv) > JOURNAL_MAX_RECORD) {
+            return refuseLargeRecord(recordSize(argv));
+        }
         try {
             long idx = appender.appendArgv(type, time, origin, db, argv);
             stats.journalRecords++;
             lastAppliedIndex = idx;
             return idx;
         } catch (RuntimeException | InternalError e) {
-            appendFailure = "journal append failed: " + e.getMessage();
-            ServerLog.warning(appendFailure);
-            return -1;
+            return appendFailed(e, size(argv));
         }
     }
 
+    /** Returned by the journal methods when this one record was refused but the journal itself is fine. */
+    static final long RECORD_REFUSED = -2;
+    /**
+     * Largest record the journal takes: Chronicle Queue's message limit for the journal's block size (16 MB).
+     * Checked before appending because a failed oversized append leaves a partial record behind.
+     */
+    static final long JOURNAL_MAX_RECORD = 16L << 20;
+    private String refusedRecord;
+
+    /** An upper bound of the encoded size of an argv record. */
+    private static long recordSize(byte[][] argv) {
+        return size(argv) + 16L * argv.length + 64;
+    }
+
+    private long refuseLargeRecord(long bytes) {
+        refusedRecord = "ERR Gearlog cannot journal this command: " + bytes + " bytes is more than the journal's "
+                + "record limit of " + JOURNAL_MAX_RECORD + " bytes";
+        return RECORD_REFUSED;
+    }
+
+    /**
+     * A failed append makes the journal refuse writes until fixed, except for a large record: the journal's
+     * record size limit refuses that one command only (the error says why) and later writes go on.
+     */
+    private long appendFailed(Throwable e, long bytes) {
+        if (bytes >= 1 << 20) {
+            refusedRecord = "ERR Gearlog cannot journal this command (" + bytes + " bytes): " + e.getMessage();
+            ServerLog.warning(refusedRecord);
+            return RECORD_REFUSED;
+        }
+        appendFailure = "journal append failed: " + e.getMessage();
+        ServerLog.warning(appendFailure);
+        return -1;
+    }
+
+    private static long size(byte[][] argv) {
+        long n = 0;
+        for (byte[] a : argv) {
+            n += a.length;
+        }
+        return n;
+    }
+
+    /** The reply for a failed append: this command's refusal or the journal-wide MISCONF. */
+    private String appendError(long idx) {
+        return idx == RECORD_REFUSED ? refusedRecord : String.format(Errors.MISCONF, appendFailure);
+    }
+
     public long journalArgvList(int type, long time, long origin, int db, List<byte[][]> list) {
+        long total = 0;
+        for (byte[][] argv : list) {
+            total += recordSize(argv);
+        }
+        if (total > JOURNAL_MAX_RECORD) {
+            return refuseLargeRecord(total);
+        }
         try {
             long idx = appender.appendArgvList(type, time, origin, db, list);
             stats.journalRecords++;
             lastAppliedIndex = idx;
             return idx;
         } catch (RuntimeException | InternalError e) {
-            appendFailure = "journal append failed: " + e.getMessage();
-            ServerLog.warning(appendFailure);
-            return -1;
+            long bytes = 0;
+            for (byte[][] argv : list) {
+                bytes += size(argv);
+            }
+            return appendFailed(e, bytes);
         }
     }
 
@@ -604,7 +694,7 @@ public final class Engine {
             base = journalArgvList(RecordType.TRANSACTION, ctx.now(), c.id, c.db, queued);
             if (base < 0) {
                 watchedKeys.unwatchAll(c);
-                throw new CommandError(String.format(Errors.MISCONF, appendFailure));
+                throw new CommandError(appendError(base));
             }
         }
         watchedKeys.unwatchAll(c);
@@ -628,8 +718,15 @@ public final class Engine {
         return execDepth > 0;
     }
 
+    /** Watches a key; one already past its TTL is deleted first so that its later expiry is not a change. */
     public void watch(Client c, Key key) {
+        keyspace.db(c.db).lookup(key, now());
         watchedKeys.watch(c, c.db, key);
+    }
+
+    /** True when EXEC must fail: a watched key changed, or one passed its TTL since WATCH. */
+    public boolean watchFailed(Client c, long now) {
+        return c.watchInvalidated || watchedKeys.anyExpired(c, keyspace, now);
     }
 
     public void unwatch(Client c) {

@@ -2,6 +2,8 @@ package io.gearlog.engine;
 
 import io.gearlog.engine.keyspace.Database;
 import io.gearlog.engine.keyspace.Key;
+import io.gearlog.engine.keyspace.Keyspace;
+import io.gearlog.engine.keyspace.RValue;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +28,17 @@ final class WatchedKeys {
         }
         watchers.computeIfAbsent(dk, k -> new ArrayList<>()).add(c);
         c.watched.add(new Client.WatchedKey(db, key));
+    }
+
+    /** True when a key {@code c} watches has passed its TTL without being deleted yet (Redis checks this at EXEC). */
+    boolean anyExpired(Client c, Keyspace keyspace, long now) {
+        for (Client.WatchedKey w : c.watched) {
+            RValue v = keyspace.db(w.db()).peek(w.key());
+            if (v != null && v.hasExpire() && v.expireAt() <= now) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void unwatchAll(Client c) {
@@ -55,10 +68,11 @@ final class WatchedKeys {
         }
     }
 
+    /** A whole database is about to be emptied or swapped: fails the WATCH of every watched key it holds. */
     void touchedAll(Database db) {
         for (Iterator<Map.Entry<DbKey, List<Client>>> it = watchers.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<DbKey, List<Client>> e = it.next();
-            if (e.getKey().db() == db.index()) {
+            if (e.getKey().db() == db.index() && db.peek(e.getKey().key()) != null) {
                 for (Client c : e.getValue()) {
                     c.watchInvalidated = true;
                 }

@@ -30,6 +30,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Cli
     private final Client client;
     private final AtomicInteger inFlight = new AtomicInteger();
     private Channel channel;
+    private ReplyWriter writer;
     private List<byte[][]> batch = new ArrayList<>();
     private String protocolError;
     private String remote = "?:0";
@@ -49,6 +50,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Cli
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        writer = server.writer(channel.eventLoop());
         remote = format(channel.remoteAddress());
         local = format(channel.localAddress());
         if (!server.admit(this)) {
@@ -116,16 +118,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Cli
 
     @Override
     public void send(byte[] bytes) {
-        channel.writeAndFlush(Unpooled.wrappedBuffer(bytes), channel.voidPromise());
+        writer.write(channel, bytes, false);
     }
 
     @Override
     public void sendAndClose(byte[] bytes) {
-        if (bytes == null) {
-            channel.close();
-        } else {
-            channel.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(ChannelFutureListener.CLOSE);
-        }
+        writer.write(channel, bytes, true);
     }
 
     @Override

@@ -1,11 +1,18 @@
 package io.gearlog.resp;
 
+import io.gearlog.engine.Client;
 import io.gearlog.engine.Engine;
+import io.gearlog.engine.ServerLog;
 import io.gearlog.engine.config.ServerConfig;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -20,12 +27,30 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /** The TCP listener: Netty event loops that decode RESP and hand commands to the engine. */
 public final class GearlogServer implements AutoCloseable {
     private final Engine engine;
     private final ServerConfig config;
     private final AtomicInteger connected = new AtomicInteger();
+    /** Bytes read from clients since the engine last took them into INFO's total_net_input_bytes. */
+    private final LongAdder inputBytes = new LongAdder();
+    private final ChannelInboundHandlerAdapter inputCounter = new InputCounter();
+    private final java.util.concurrent.ConcurrentHashMap<EventLoop, ReplyWriter> writers =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Counts request bytes for INFO; shared by all connections. */
+    @ChannelHandler.Sharable
+    private final class InputCounter extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf b) {
+                inputBytes.add(b.readableBytes());
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel listener;
@@ -56,16 +81,44 @@ public final class GearlogServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ClientConnection conn = new ClientConnection(engine, GearlogServer.this);
-                        ch.pipeline().addLast(new RespDecoder(() -> config.protoMaxBulkLen,
+                        ch.pipeline().addLast(inputCounter, new RespDecoder(() -> config.protoMaxBulkLen,
                                 () -> conn.client().authHint || config.requirepass.isEmpty()), conn);
                     }
                 });
+        engine.execute(() -> {
+            engine.addTimer(1000, this::closeIdleClients);
+            engine.addTimer(100, () -> engine.stats().netInputBytes += inputBytes.sumThenReset());
+        });
         listener = b.bind(new InetSocketAddress(config.bind, config.port)).sync().channel();
-        return ((InetSocketAddress) listener.localAddress()).getPort();
+        int bound = ((InetSocketAddress) listener.localAddress()).getPort();
+        // port 0 asks for any free port: INFO and CONFIG GET report the one the listener got
+        config.port = bound;
+        return bound;
+    }
+
+    /** The {@code timeout} setting: closes clients idle that long, except subscribers and blocked clients. Engine thread. */
+    private void closeIdleClients() {
+        long timeout = config.timeout;
+        if (timeout <= 0) {
+            return;
+        }
+        long now = engine.clock().currentTimeMillis();
+        for (Client c : engine.clients().values()) {
+            if (!c.closing && !c.inPubSub() && c.blocked == null && now - c.lastInteraction > timeout * 1000) {
+                ServerLog.verbose("Closing idle client id=" + c.id);
+                c.closing = true;
+                engine.markDirty(c);
+            }
+        }
     }
 
     public String transport() {
         return transport;
+    }
+
+    /** The reply writer of an event loop (one per loop, shared by its connections). */
+    ReplyWriter writer(EventLoop loop) {
+        return writers.computeIfAbsent(loop, ReplyWriter::new);
     }
 
     boolean admit(ClientConnection c) {

@@ -17,13 +17,22 @@ final class InlineParser {
         return Character.digit(c, 16);
     }
 
+    /** C's isspace: space, \t, \n, \v, \f, \r. */
+    private static boolean isSpace(int c) {
+        return c == ' ' || (c >= '\t' && c <= '\r');
+    }
+
     /** Returns the arguments, or null for unbalanced quotes. */
     static List<byte[]> split(byte[] line) {
         List<byte[]> out = new ArrayList<>();
         int i = 0;
-        int n = line.length;
+        // Redis splits a C string: a NUL byte ends the line
+        int n = 0;
+        while (n < line.length && line[n] != 0) {
+            n++;
+        }
         while (true) {
-            while (i < n && Character.isWhitespace(line[i])) {
+            while (i < n && isSpace(line[i])) {
                 i++;
             }
             if (i >= n) {
@@ -54,7 +63,7 @@ final class InlineParser {
                             default -> e;
                         });
                     } else if (c == '"') {
-                        if (i + 1 < n && !Character.isWhitespace(line[i + 1])) {
+                        if (i + 1 < n && !isSpace(line[i + 1])) {
                             return null;
                         }
                         done = true;
@@ -70,7 +79,7 @@ final class InlineParser {
                         i++;
                         cur.write('\'');
                     } else if (c == '\'') {
-                        if (i + 1 < n && !Character.isWhitespace(line[i + 1])) {
+                        if (i + 1 < n && !isSpace(line[i + 1])) {
                             return null;
                         }
                         done = true;

@@ -13,6 +13,18 @@ public final class Main {
     private Main() {
     }
 
+    /** The reason text when {@code e} is a failure to bind the listening socket, else null. */
+    static String bindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (t instanceof BindException || (m != null && m.startsWith("bind(..) failed"))) {
+                int colon = m == null ? -1 : m.lastIndexOf(": ");
+                return m == null ? t.toString() : colon >= 0 ? m.substring(colon + 2) : m;
+            }
+        }
+        return null;
+    }
+
     public static void main(String[] args) {
         ServerConfig cfg = new ServerConfig();
         try {
@@ -42,12 +54,10 @@ public final class Main {
             System.err.println("gearlog: " + e.getMessage());
             System.exit(1);
             return;
-        } catch (BindException e) {
-            System.err.println("gearlog: cannot listen on " + cfg.bind + ":" + cfg.port + ": " + e.getMessage());
-            System.exit(1);
-            return;
         } catch (Exception e) {
-            System.err.println("gearlog: startup failed: " + e);
+            String bind = bindFailure(e);
+            System.err.println(bind != null ? "gearlog: cannot listen on " + cfg.bind + ":" + cfg.port + ": " + bind
+                    : "gearlog: startup failed: " + e);
             System.exit(1);
             return;
         }
@@ -56,6 +66,10 @@ public final class Main {
             ServerLog.notice("Received SIGTERM, shutting down");
             n.close();
             ServerLog.notice("Gearlog is now ready to exit, bye bye...");
+            System.out.flush();
+            System.err.flush();
+            // the journal is closed: exit 0 as redis-server does on SIGTERM, not the JVM's 143
+            Runtime.getRuntime().halt(0);
         }, "gearlog-sigterm");
         Runtime.getRuntime().addShutdownHook(hook);
         node.onShutdownCommand(() -> {

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -13,23 +13,35 @@ import java.util.function.LongSupplier;
  * Decodes RESP requests (multibulk and inline) into argv arrays, incrementally: a request split across reads
  * resumes where it stopped. Emits {@code byte[][]} per command and a {@link ProtocolError} for a malformed
  * request, after which it discards all further input (the connection is closed once earlier replies are out).
+ * Limits and error texts are Redis 7.0's. Owned by the channel's event loop.
  */
 public final class RespDecoder extends ByteToMessageDecoder {
     /** A malformed request; the message follows Redis' "Protocol error: ..." texts. */
     public record ProtocolError(String message) {
     }
 
+    /** Longest inline request, and longest count line of a multibulk, as PROTO_INLINE_MAX_SIZE. */
     static final int INLINE_MAX = 64 * 1024;
-    private static final int MAX_ARGS = Integer.MAX_VALUE;
+    /** Bulks at least this long are copied out as they arrive instead of waiting in the cumulation buffer. */
+    static final int STREAM_BULK_AT = 32 * 1024;
+    private static final int UNAUTHENTICATED_MAX_ARGS = 10;
+    private static final int UNAUTHENTICATED_MAX_BULK = 16384;
+
+    /** Marker for an empty request ({@code *0} or a blank inline line), which gets no reply. */
+    static final byte[][] EMPTY = new byte[0][];
 
     private final LongSupplier maxBulk;
     private final BooleanSupplier authenticated;
     private boolean failed;
 
-    // multibulk state
+    // multibulk in progress: argsLeft < 0 means between requests
     private int argsLeft = -1;
-    private List<byte[]> args;
+    private byte[][] args;
+    private int argCount;
     private long bulkLen = -1;
+    // a large bulk being filled as its bytes arrive
+    private byte[] bulk;
+    private int bulkFilled;
 
     public RespDecoder(LongSupplier maxBulk, BooleanSupplier authenticated) {
         this.maxBulk = maxBulk;
@@ -50,6 +62,8 @@ public final class RespDecoder extends ByteToMessageDecoder {
             out.add(r);
             if (r instanceof ProtocolError) {
                 failed = true;
+                args = null;
+                bulk = null;
                 in.skipBytes(in.readableBytes());
                 return;
             }
@@ -59,22 +73,18 @@ public final class RespDecoder extends ByteToMessageDecoder {
     /** Decodes one request if complete; returns null when more bytes are needed. Visible for tests. */
     Object decodeOne(ByteBuf in) {
         if (argsLeft < 0) {
-            byte first = in.getByte(in.readerIndex());
-            if (first != '*') {
+            if (in.getByte(in.readerIndex()) != '*') {
                 return inline(in);
             }
-            int eol = findCrlf(in, in.readerIndex());
+            int eol = findCrlf(in);
             if (eol < 0) {
-                if (in.readableBytes() > INLINE_MAX) {
-                    return new ProtocolError("too big mbulk count string");
-                }
-                return null;
+                return in.readableBytes() > INLINE_MAX ? new ProtocolError("too big mbulk count string") : null;
             }
             Long n = parseNumber(in, in.readerIndex() + 1, eol);
-            if (n == null || n > MAX_ARGS) {
+            if (n == null || n > Integer.MAX_VALUE) {
                 return new ProtocolError("invalid multibulk length");
             }
-            if (n > 10 && !authenticated.getAsBoolean()) {
+            if (n > UNAUTHENTICATED_MAX_ARGS && !authenticated.getAsBoolean()) {
                 return new ProtocolError("unauthenticated multibulk length");
             }
             in.readerIndex(eol + 2);
@@ -82,63 +92,75 @@ public final class RespDecoder extends ByteToMessageDecoder {
                 return EMPTY;
             }
             argsLeft = n.intValue();
-            args = new ArrayList<>(Math.min(argsLeft, 1024));
+            args = new byte[Math.min(argsLeft, 1024)][];
+            argCount = 0;
         }
         while (argsLeft > 0) {
             if (bulkLen < 0) {
                 if (!in.isReadable()) {
                     return null;
                 }
+                int eol = findCrlf(in);
+                if (eol < 0) {
+                    return in.readableBytes() > INLINE_MAX ? new ProtocolError("too big bulk count string") : null;
+                }
                 byte b = in.getByte(in.readerIndex());
                 if (b != '$') {
                     return new ProtocolError("expected '$', got '" + (char) (b & 0xff) + "'");
                 }
-                int eol = findCrlf(in, in.readerIndex());
-                if (eol < 0) {
-                    if (in.readableBytes() > INLINE_MAX) {
-                        return new ProtocolError("too big bulk count string");
-                    }
-                    return null;
-                }
                 Long len = parseNumber(in, in.readerIndex() + 1, eol);
-                if (len == null || len < 0 || len > maxBulk.getAsLong()) {
+                if (len == null || len < 0 || len > maxBulk.getAsLong() || len > Integer.MAX_VALUE - 8) {
                     return new ProtocolError("invalid bulk length");
                 }
-                if (len > 16384 && !authenticated.getAsBoolean()) {
+                if (len > UNAUTHENTICATED_MAX_BULK && !authenticated.getAsBoolean()) {
                     return new ProtocolError("unauthenticated bulk length");
                 }
                 in.readerIndex(eol + 2);
                 bulkLen = len;
+                if (len >= STREAM_BULK_AT) {
+                    bulk = new byte[len.intValue()];
+                    bulkFilled = 0;
+                }
             }
-            if (in.readableBytes() < bulkLen + 2) {
-                return null;
+            byte[] arg;
+            if (bulk != null) {
+                // copy what has arrived so the cumulation buffer never holds a whole large value
+                int n = Math.min(in.readableBytes(), bulk.length - bulkFilled);
+                in.readBytes(bulk, bulkFilled, n);
+                bulkFilled += n;
+                if (bulkFilled < bulk.length || in.readableBytes() < 2) {
+                    return null;
+                }
+                arg = bulk;
+                bulk = null;
+            } else {
+                if (in.readableBytes() < bulkLen + 2) {
+                    return null;
+                }
+                arg = new byte[(int) bulkLen];
+                in.readBytes(arg);
             }
-            byte[] arg = new byte[(int) bulkLen];
-            in.readBytes(arg);
             if (in.readByte() != '\r' | in.readByte() != '\n') {
                 return new ProtocolError("expected CRLF after bulk data");
             }
-            args.add(arg);
+            if (argCount == args.length) {
+                args = Arrays.copyOf(args, (int) Math.min((long) args.length * 2, argCount + (long) argsLeft));
+            }
+            args[argCount++] = arg;
             bulkLen = -1;
             argsLeft--;
         }
-        byte[][] argv = args.toArray(new byte[0][]);
+        byte[][] argv = args.length == argCount ? args : Arrays.copyOf(args, argCount);
         args = null;
         argsLeft = -1;
         return argv;
     }
 
-    /** Marker for an empty request (*0), which gets no reply. */
-    static final byte[][] EMPTY = new byte[0][];
-
     private Object inline(ByteBuf in) {
         int start = in.readerIndex();
         int nl = in.indexOf(start, in.writerIndex(), (byte) '\n');
         if (nl < 0) {
-            if (in.readableBytes() > INLINE_MAX) {
-                return new ProtocolError("too big inline request");
-            }
-            return null;
+            return in.readableBytes() > INLINE_MAX ? new ProtocolError("too big inline request") : null;
         }
         int end = nl;
         if (end > start && in.getByte(end - 1) == '\r') {
@@ -151,42 +173,51 @@ public final class RespDecoder extends ByteToMessageDecoder {
         if (parts == null) {
             return new ProtocolError("unbalanced quotes in request");
         }
-        return parts.toArray(new byte[0][]);
+        return parts.isEmpty() ? EMPTY : parts.toArray(new byte[0][]);
     }
 
-    /** Index of the '\r' ending the line that starts at {@code from}, or -1 when the line is incomplete. */
-    private static int findCrlf(ByteBuf in, int from) {
-        int cr = in.indexOf(from, in.writerIndex(), (byte) '\r');
+    /** Index of the '\r' ending the line at the reader index, or -1 while the "\r\n" has not fully arrived. */
+    private static int findCrlf(ByteBuf in) {
+        int cr = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\r');
         if (cr < 0 || cr + 1 >= in.writerIndex()) {
             return -1;
         }
         return cr;
     }
 
+    /** A strict decimal (Redis' string2ll: no '+', no leading zeros, no spaces), or null. Allocates only the box. */
     private static Long parseNumber(ByteBuf in, int from, int to) {
-        if (to <= from || to - from > 20) {
+        int n = to - from;
+        if (n <= 0 || n > 20) {
             return null;
         }
-        boolean neg = false;
         int i = from;
-        if (in.getByte(i) == '-') {
-            neg = true;
-            i++;
-            if (i == to) {
-                return null;
-            }
+        boolean neg = in.getByte(i) == '-';
+        if (neg && ++i == to) {
+            return null;
+        }
+        byte first = in.getByte(i);
+        if (first == '0') {
+            return (i + 1 == to && !neg) ? 0L : null;
         }
         long v = 0;
         for (; i < to; i++) {
-            int c = in.getByte(i) - '0';
-            if (c < 0 || c > 9) {
+            int d = in.getByte(i) - '0';
+            if (d < 0 || d > 9) {
                 return null;
             }
-            if (v > (Long.MAX_VALUE - c) / 10) {
+            // accumulate negatively so that Long.MIN_VALUE fits
+            if (v < (Long.MIN_VALUE + d) / 10) {
                 return null;
             }
-            v = v * 10 + c;
+            v = v * 10 - d;
         }
-        return neg ? -v : v;
+        if (!neg) {
+            if (v == Long.MIN_VALUE) {
+                return null;
+            }
+            v = -v;
+        }
+        return v;
     }
 }

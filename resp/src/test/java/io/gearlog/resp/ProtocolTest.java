@@ -138,4 +138,131 @@ class ProtocolTest {
         assertEquals("v", server.cli("get", "cli-key"));
         assertEquals("ERR wrong number of arguments for 'get' command", server.cli("get"));
     }
+
+    @Test
+    void emptyRequestsGetNoReply() throws Exception {
+        try (RawConnection c = new RawConnection(server.port())) {
+            c.send("*0\r\n*-1\r\n\r\n   \r\n*1\r\n$4\r\nPING\r\n");
+            assertEquals("+PONG", c.line());
+        }
+    }
+
+    @Test
+    void aHundredThousandPipelinedCommandsWrittenWithoutReadingReplyInOrder() throws Exception {
+        int n = 100_000;
+        try (RawConnection c = new RawConnection(server.port())) {
+            Thread writer = new Thread(() -> {
+                try {
+                    StringBuilder sb = new StringBuilder();
+                    for (int i = 0; i < n; i++) {
+                        // alternate multibulk and inline requests in one stream
+                        sb.append(i % 2 == 0 ? "*2\r\n$4\r\nINCR\r\n$6\r\npipe:n\r\n" : "INCR pipe:n\r\n");
+                        if (sb.length() > 60_000) {
+                            c.send(sb.toString());
+                            sb.setLength(0);
+                        }
+                    }
+                    c.send(sb.toString());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            writer.start();
+            for (int i = 1; i <= n; i++) {
+                assertEquals(":" + i, c.line());
+            }
+            writer.join();
+        }
+    }
+
+    @Test
+    void inlineRequestsAreLimitedTo64KB() throws Exception {
+        try (RawConnection c = new RawConnection(server.port())) {
+            c.send("ECHO " + "x".repeat(70 * 1024));
+            assertEquals("-ERR Protocol error: too big inline request", c.line());
+            assertTrue(c.closedByServer());
+        }
+        try (RawConnection c = new RawConnection(server.port())) {
+            String arg = "y".repeat(60 * 1024);
+            c.send("ECHO " + arg + "\r\n");
+            assertEquals("$" + arg.length(), c.line());
+            assertEquals(arg, c.line());
+        }
+    }
+
+    @Test
+    void bulkLengthFollowsProtoMaxBulkLen() throws Exception {
+        try (RawConnection admin = new RawConnection(server.port())) {
+            assertEquals("+OK", admin.call("config", "set", "proto-max-bulk-len", "2mb"));
+            try (RawConnection c = new RawConnection(server.port())) {
+                String big = "z".repeat(2 * 1024 * 1024);
+                assertEquals("+OK", c.call("set", "big", big));
+                assertEquals(":" + big.length(), c.call("strlen", "big"));
+                // the string commands respect the same limit
+                assertEquals("-ERR string exceeds maximum allowed size (proto-max-bulk-len)", c.call("append", "big", "!"));
+                assertEquals("-ERR string exceeds maximum allowed size (proto-max-bulk-len)",
+                        c.call("setrange", "big2", String.valueOf(2 * 1024 * 1024), "x"));
+                c.send("*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$" + (2 * 1024 * 1024 + 1) + "\r\n");
+                assertEquals("-ERR Protocol error: invalid bulk length", c.line());
+                assertTrue(c.closedByServer());
+            } finally {
+                assertEquals("+OK", admin.call("config", "set", "proto-max-bulk-len", "512mb"));
+                assertEquals(":1", admin.call("del", "big"));
+            }
+        }
+    }
+
+    @Test
+    void aTwelveMegabyteValueRoundTrips() {
+        byte[] value = new byte[12 * 1024 * 1024];
+        for (int i = 0; i < value.length; i += 4096) {
+            value[i] = (byte) (i >> 12);
+        }
+        try (Jedis j = server.jedis()) {
+            assertEquals("OK", j.set("huge".getBytes(), value));
+            assertEquals(value.length, j.strlen("huge"));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(value, j.get("huge".getBytes()));
+            assertEquals(1, j.del("huge"));
+        }
+    }
+
+    /**
+     * Known limit: the journal takes records up to about 16 MB, below Redis' 512 MB proto-max-bulk-len. A larger
+     * write is refused on its own; the server keeps taking writes and recovers everything else after a restart.
+     */
+    @Test
+    void aWriteTooLargeForTheJournalIsRefusedAloneAndRecoveryIsIntact() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("gearlog-big");
+        String digest;
+        try (TestServer s = TestServer.start(dir); Jedis j = s.jedis()) {
+            assertEquals("OK", j.set("before", "1"));
+            redis.clients.jedis.exceptions.JedisDataException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    redis.clients.jedis.exceptions.JedisDataException.class,
+                    () -> j.set("big".getBytes(), new byte[20 * 1024 * 1024]));
+            assertEquals("ERR Gearlog cannot journal this command: 20971638 bytes is more than the journal's record limit "
+                    + "of 16777216 bytes", e.getMessage());
+            assertEquals(false, j.exists("big"));
+            assertEquals("OK", j.set("after", "2"));
+            digest = s.cli("debug", "digest");
+        }
+        try (TestServer s = TestServer.start(dir); Jedis j = s.jedis()) {
+            assertEquals("1", j.get("before"));
+            assertEquals("2", j.get("after"));
+            assertEquals(digest, s.cli("debug", "digest"));
+        } finally {
+            TestServer.deleteTree(dir);
+        }
+    }
+
+    @Test
+    void protocolErrorAfterAPipelineAnswersEverythingBeforeIt() throws Exception {
+        try (RawConnection c = new RawConnection(server.port())) {
+            c.send("SET perr 1\r\nINCR perr\r\n*1\r\n$3\r\nGET\r\n*1\r\n$x\r\nPING\r\n");
+            assertEquals("+OK", c.line());
+            assertEquals(":2", c.line());
+            assertEquals("-ERR wrong number of arguments for 'get' command", c.line());
+            assertEquals("-ERR Protocol error: invalid bulk length", c.line());
+            assertTrue(c.closedByServer());
+        }
+    }
 }

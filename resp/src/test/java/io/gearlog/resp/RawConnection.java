@@ -62,6 +62,68 @@ public final class RawConnection implements AutoCloseable {
         }
     }
 
+    /** Sends one command as a RESP multibulk. */
+    public void sendCommand(String... args) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+        for (String a : args) {
+            byte[] x = a.getBytes(StandardCharsets.UTF_8);
+            b.writeBytes(("$" + x.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+            b.writeBytes(x);
+            b.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        send(b.toByteArray());
+    }
+
+    /** Sends a command and returns its reply rendered by {@link #reply()}. */
+    public String call(String... args) throws IOException {
+        sendCommand(args);
+        return reply();
+    }
+
+    /**
+     * Reads one complete RESP2/RESP3 value and renders it compactly, keeping its exact type: {@code +OK},
+     * {@code -ERR msg}, {@code :1}, {@code $bulk}, {@code $-1} (null bulk), {@code *-1} (null array), {@code _}
+     * (RESP3 null), {@code ,1.5}, {@code #t}, {@code =txt:...}, and aggregates as their type character followed by
+     * their elements in brackets: {@code *[$a, :1]}, {@code %[$k, $v]}, {@code ~[...]}, {@code >[...]}.
+     */
+    public String reply() throws IOException {
+        String l = line();
+        char t = l.charAt(0);
+        String rest = l.substring(1);
+        switch (t) {
+            case '+', '-', ':', ',', '#', '(', '_' -> {
+                return l;
+            }
+            case '$', '=', '!' -> {
+                int n = Integer.parseInt(rest);
+                if (n < 0) {
+                    return l;
+                }
+                byte[] b = in.readNBytes(n + 2);
+                return t + new String(b, 0, n, StandardCharsets.UTF_8);
+            }
+            case '*', '%', '~', '>', '|' -> {
+                int n = Integer.parseInt(rest);
+                if (n < 0) {
+                    return l;
+                }
+                if (t == '%' || t == '|') {
+                    n *= 2;
+                }
+                StringBuilder sb = new StringBuilder().append(t).append('[');
+                for (int i = 0; i < n; i++) {
+                    if (i > 0) {
+                        sb.append(", ");
+                    }
+                    sb.append(reply());
+                }
+                return sb.append(']').toString();
+            }
+            default -> throw new IOException("not a RESP value: " + l);
+        }
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

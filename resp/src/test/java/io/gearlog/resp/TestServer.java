@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 public final class TestServer implements AutoCloseable {
     private final GearlogNode node;
     private final Path dir;
+    /** The data directory was made for this server alone and goes away with it. */
+    private boolean ownsDir;
 
     private TestServer(GearlogNode node, Path dir) {
         this.node = node;
@@ -24,7 +26,9 @@ public final class TestServer implements AutoCloseable {
     public static TestServer start(String... options) {
         try {
             Path dir = Files.createTempDirectory("gearlog-test");
-            return start(dir, options);
+            TestServer s = start(dir, options);
+            s.ownsDir = true;
+            return s;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -90,5 +94,17 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         node.close();
+        if (ownsDir) {
+            deleteTree(dir);
+        }
+    }
+
+    /** Deletes a directory tree (a test's data directory); problems are ignored. */
+    public static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: it is a temporary directory
+        }
     }
 }

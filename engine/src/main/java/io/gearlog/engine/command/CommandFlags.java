@@ -44,6 +44,7 @@ public final class CommandFlags {
         if ((flags & STALE) != 0) l.add("stale");
         if ((flags & NO_AUTH) != 0) l.add("no_auth");
         if ((flags & FAST) != 0) l.add("fast");
+        if ((flags & DENY_IN_MULTI) != 0) l.add("no_multi");
         return l.toArray(new String[0]);
     }
 }

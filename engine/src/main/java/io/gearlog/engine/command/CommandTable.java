@@ -14,6 +14,21 @@ public final class CommandTable {
     private CommandSpec[] slots = new CommandSpec[1024];
     private byte[][] names = new byte[1024][];
     private final List<CommandSpec> all = new ArrayList<>();
+    private final java.util.Map<String, java.util.Map<String, Subcommand>> subcommands = new java.util.HashMap<>();
+
+    /**
+     * A subcommand of a container command (CLIENT LIST, CONFIG GET): the dispatcher checks that it exists and its
+     * arity before the command runs or is queued in MULTI, and names errors and CLIENT LIST entries "client|list".
+     */
+    public record Subcommand(String container, String name, int arity, int flags) {
+        public String fullName() {
+            return container + "|" + name;
+        }
+
+        public boolean arityOk(int argc) {
+            return arity >= 0 ? argc == arity : argc >= -arity;
+        }
+    }
 
     public CommandTable add(String name, int arity, int flags, int firstKey, int lastKey, int step, CommandHandler h) {
         return add(new CommandSpec(name.toLowerCase(Locale.ROOT), arity, flags, firstKey, lastKey, step, h));
@@ -48,6 +63,31 @@ public final class CommandTable {
         for (CommandSpec s : specs) {
             add(s);
         }
+    }
+
+    /** Declares a subcommand of {@code container} (registered with {@link #add}) with its Redis arity and flags. */
+    public CommandTable subcommand(String container, String name, int arity, int flags) {
+        String c = container.toLowerCase(Locale.ROOT);
+        String n = name.toLowerCase(Locale.ROOT);
+        subcommands.computeIfAbsent(c, k -> new java.util.LinkedHashMap<>()).put(n, new Subcommand(c, n, arity, flags));
+        return this;
+    }
+
+    /** True when {@code spec} is a container whose subcommands the dispatcher checks. */
+    public boolean hasSubcommands(CommandSpec spec) {
+        return subcommands.containsKey(spec.name());
+    }
+
+    /** The subcommand of {@code spec} named {@code name} (any case), or null. */
+    public Subcommand subcommand(CommandSpec spec, byte[] name) {
+        java.util.Map<String, Subcommand> m = subcommands.get(spec.name());
+        return m == null ? null : m.get(new String(name, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT));
+    }
+
+    /** The subcommands of {@code spec} in declaration order (empty when it has none). */
+    public Collection<Subcommand> subcommands(CommandSpec spec) {
+        java.util.Map<String, Subcommand> m = subcommands.get(spec.name());
+        return m == null ? List.of() : m.values();
     }
 
     public CommandSpec lookup(byte[] name) {

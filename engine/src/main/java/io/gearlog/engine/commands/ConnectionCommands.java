@@ -30,6 +30,18 @@ final class ConnectionCommands {
         t.add("select", 2, LOADING | STALE | FAST, 0, 0, 0, ConnectionCommands::select);
         t.add("reset", 1, NO_AUTH | LOADING | STALE | FAST | NO_MULTI | PUBSUB_CONTEXT, 0, 0, 0, ConnectionCommands::reset);
         t.add("client", -2, LOADING | STALE, 0, 0, 0, ConnectionCommands::client);
+        t.subcommand("client", "id", 2, LOADING | STALE);
+        t.subcommand("client", "getname", 2, LOADING | STALE);
+        t.subcommand("client", "setname", 3, LOADING | STALE);
+        t.subcommand("client", "info", 2, LOADING | STALE);
+        t.subcommand("client", "list", -2, ADMIN | LOADING | STALE);
+        t.subcommand("client", "kill", -3, ADMIN | LOADING | STALE);
+        t.subcommand("client", "reply", 3, LOADING | STALE);
+        t.subcommand("client", "no-evict", 3, ADMIN | LOADING | STALE);
+        t.subcommand("client", "getredir", 2, LOADING | STALE);
+        t.subcommand("client", "trackinginfo", 2, LOADING | STALE);
+        t.subcommand("client", "unpause", 2, ADMIN | LOADING | STALE);
+        t.subcommand("client", "help", 2, LOADING | STALE);
     }
 
     private static void ping(CommandContext ctx) {
@@ -53,10 +65,11 @@ final class ConnectionCommands {
         ctx.client().closing = true;
     }
 
+    /** The one user is "default"; without requirepass it has no password, so any password is accepted. */
     private static boolean checkPassword(CommandContext ctx, String user, byte[] pass) {
         String required = ctx.engine().config().requirepass;
-        boolean ok = "default".equals(user) && !required.isEmpty()
-                && java.security.MessageDigest.isEqual(required.getBytes(java.nio.charset.StandardCharsets.UTF_8), pass);
+        boolean ok = "default".equals(user) && (required.isEmpty()
+                || java.security.MessageDigest.isEqual(required.getBytes(java.nio.charset.StandardCharsets.UTF_8), pass));
         if (ok) {
             ctx.client().authenticated = true;
             ctx.client().authHint = true;
@@ -101,9 +114,6 @@ final class ConnectionCommands {
             boolean more = i + 1 < ctx.argc();
             if (ctx.is(i, "AUTH") && i + 2 < ctx.argc()) {
                 if (!checkPassword(ctx, ctx.str(i + 1), ctx.arg(i + 2))) {
-                    if (ctx.engine().config().requirepass.isEmpty() && ctx.is(i + 1, "default")) {
-                        ctx.error(Errors.AUTH_NOT_CONFIGURED);
-                    }
                     ctx.error(Errors.WRONGPASS);
                 }
                 authed = true;
@@ -117,7 +127,7 @@ final class ConnectionCommands {
             }
         }
         if (!c.authenticated && !authed) {
-            ctx.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> "
+            ctx.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
                     + "AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol "
                     + "version at the same time");
         }
@@ -149,14 +159,7 @@ final class ConnectionCommands {
     }
 
     private static void select(CommandContext ctx) {
-        Long v = NumberFormat.parseLongOrFail(ctx.arg(1));
-        if (v == null) {
-            ctx.error(Errors.NOT_INTEGER);
-        }
-        if (v < 0 || v >= ctx.keyspace().count()) {
-            ctx.error(Errors.DB_INDEX_OUT_OF_RANGE);
-        }
-        ctx.client().db = v.intValue();
+        ctx.client().db = KeyCommands.dbIndexArg(ctx, 1);
         ctx.reply().ok();
     }
 
@@ -195,32 +198,20 @@ final class ConnectionCommands {
     private static void client(CommandContext ctx) {
         Client c = ctx.client();
         ReplyBuffer r = ctx.reply();
-        String sub = ctx.str(1).toUpperCase(java.util.Locale.ROOT);
-        int argc = ctx.argc();
-        switch (sub) {
-            case "ID" -> {
-                arity(ctx, argc == 2);
-                r.integer(c.id);
-            }
+        // the dispatcher already checked that the subcommand exists and its arity
+        switch (ctx.str(1).toUpperCase(java.util.Locale.ROOT)) {
+            case "ID" -> r.integer(c.id);
             case "SETNAME" -> {
-                arity(ctx, argc == 3);
                 String n = ctx.str(2);
                 validateName(n);
                 c.name = n.isEmpty() ? null : n;
                 r.ok();
             }
-            case "GETNAME" -> {
-                arity(ctx, argc == 2);
-                r.bulk(c.name);
-            }
-            case "INFO" -> {
-                arity(ctx, argc == 2);
-                r.verbatim(describe(ctx, c) + "\n");
-            }
+            case "GETNAME" -> r.bulk(c.name);
+            case "INFO" -> r.verbatim(describe(ctx, c) + "\n");
             case "LIST" -> list(ctx);
             case "KILL" -> kill(ctx);
             case "REPLY" -> {
-                arity(ctx, argc == 3);
                 if (ctx.is(2, "ON")) {
                     r.ok();
                 } else if (ctx.is(2, "OFF") || ctx.is(2, "SKIP")) {
@@ -229,20 +220,29 @@ final class ConnectionCommands {
                     ctx.error(Errors.SYNTAX);
                 }
             }
-            case "NO-EVICT", "NO-TOUCH" -> {
-                arity(ctx, argc == 3);
+            case "NO-EVICT" -> {
                 if (!ctx.is(2, "ON") && !ctx.is(2, "OFF")) {
                     ctx.error(Errors.SYNTAX);
                 }
                 r.ok();
             }
-            case "SETINFO" -> {
-                arity(ctx, argc == 4);
-                r.ok();
+            case "GETREDIR" -> r.integer(-1);
+            case "TRACKINGINFO" -> {
+                r.map(3);
+                r.bulk("flags");
+                r.set(1);
+                r.bulk("off");
+                r.bulk("redirect");
+                r.integer(-1);
+                r.bulk("prefixes");
+                r.array(0);
             }
-            case "HELP" -> {
+            case "UNPAUSE" -> r.ok();
+            default -> {
                 String[] lines = {
                     "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    "GETREDIR",
+                    "    Return the client ID we are redirecting to when tracking is enabled.",
                     "GETNAME",
                     "    Return the name of the current connection.",
                     "ID",
@@ -252,32 +252,79 @@ final class ConnectionCommands {
                     "KILL <ip:port>",
                     "    Kill connection made from <ip:port>.",
                     "KILL <option> <value> [<option> <value> [...]]",
-                    "    Kill connections. Options are: ID <client-id>, ADDR <ip:port>, LADDR <ip:port>,",
-                    "    USER <username>, SKIPME (YES|NO).",
+                    "    Kill connections. Options are:",
+                    "    * ADDR (<ip:port>|<unixsocket>:0)",
+                    "      Kill connections made from the specified address",
+                    "    * LADDR (<ip:port>|<unixsocket>:0)",
+                    "      Kill connections made to specified local address",
+                    "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                    "      Kill connections by type.",
+                    "    * USER <username>",
+                    "      Kill connections authenticated by <username>.",
+                    "    * SKIPME (YES|NO)",
+                    "      Skip killing current connection (default: yes).",
                     "LIST [options ...]",
-                    "    Return information about client connections. Options: TYPE (NORMAL|PUBSUB), ID <id> [...].",
+                    "    Return information about client connections. Options:",
+                    "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                    "      Return clients of specified type.",
+                    "UNPAUSE",
+                    "    Stop the current client pause, resuming traffic.",
+                    "REPLY (ON|OFF|SKIP)",
+                    "    Control the replies sent to the current connection.",
                     "SETNAME <name>",
                     "    Assign the name <name> to the current connection.",
+                    "TRACKINGINFO",
+                    "    Report tracking status for the current connection.",
+                    "NO-EVICT (ON|OFF)",
+                    "    Protect current client connection from eviction.",
                     "HELP",
-                    "    Print this help."};
+                    "    Prints this help."};
                 r.array(lines.length);
                 for (String l : lines) {
                     r.simple(l);
                 }
             }
-            default -> ctx.error(Errors.unknownSubcommand(ctx.str(1), "CLIENT"));
         }
     }
 
-    private static void arity(CommandContext ctx, boolean ok) {
-        if (!ok) {
-            ctx.error(Errors.wrongArity("client|" + ctx.str(1).toLowerCase(java.util.Locale.ROOT)));
+    /** Client types as CLIENT LIST TYPE and CLIENT KILL TYPE name them; Gearlog has no masters or replicas. */
+    private static String clientType(CommandContext ctx, int i) {
+        String type = ctx.str(i).toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("normal", "pubsub", "master", "replica", "slave").contains(type)) {
+            ctx.error("ERR Unknown client type '" + ctx.str(i) + "'");
         }
+        return type.equals("slave") ? "replica" : type;
+    }
+
+    private static boolean isType(Client c, String type) {
+        return switch (type) {
+            case "normal" -> !c.inPubSub();
+            case "pubsub" -> c.inPubSub();
+            default -> false;
+        };
     }
 
     static String describe(CommandContext ctx, Client c) {
         long now = ctx.now();
-        String flags = c.inMulti ? "x" : (c.inPubSub() ? "P" : (c.blocked != null ? "b" : "N"));
+        StringBuilder flags = new StringBuilder();
+        if (c.inPubSub()) {
+            flags.append('P');
+        }
+        if (c.inMulti) {
+            flags.append('x');
+        }
+        if (c.blocked != null) {
+            flags.append('b');
+        }
+        if (c.watchInvalidated) {
+            flags.append('d');
+        }
+        if (c.closing) {
+            flags.append('c');
+        }
+        if (flags.isEmpty()) {
+            flags.append('N');
+        }
         return "id=" + c.id + " addr=" + c.outbound.remoteAddress() + " laddr=" + c.outbound.localAddress()
                 + " fd=8 name=" + (c.name == null ? "" : c.name)
                 + " age=" + Math.max(0, (now - c.createdAt) / 1000) + " idle=" + Math.max(0, (now - c.lastInteraction) / 1000)
@@ -293,18 +340,12 @@ final class ConnectionCommands {
         if (argc == 2) {
             selected.addAll(ctx.engine().clients().values());
         } else if (argc == 4 && ctx.is(2, "TYPE")) {
-            String type = ctx.str(3).toLowerCase(java.util.Locale.ROOT);
-            switch (type) {
-                case "normal" -> ctx.engine().clients().values().stream().filter(x -> !x.inPubSub()).forEach(selected::add);
-                case "pubsub" -> ctx.engine().clients().values().stream().filter(Client::inPubSub).forEach(selected::add);
-                case "master", "replica", "slave" -> {
-                }
-                default -> ctx.error("ERR Unknown client type '" + ctx.str(3) + "'");
-            }
-        } else if (argc >= 4 && ctx.is(2, "ID")) {
+            String type = clientType(ctx, 3);
+            ctx.engine().clients().values().stream().filter(x -> isType(x, type)).forEach(selected::add);
+        } else if (argc > 3 && ctx.is(2, "ID")) {
             for (int i = 3; i < argc; i++) {
                 Long id = NumberFormat.parseLongOrFail(ctx.arg(i));
-                if (id == null || id <= 0) {
+                if (id == null) {
                     ctx.error("ERR Invalid client ID");
                 }
                 Client x = ctx.engine().clients().get(id);
@@ -325,43 +366,35 @@ final class ConnectionCommands {
     private static void kill(CommandContext ctx) {
         int argc = ctx.argc();
         Engine e = ctx.engine();
-        if (argc == 3) {
-            String addr = ctx.str(2);
-            for (Client x : e.clients().values()) {
-                if (x.outbound.remoteAddress().equals(addr)) {
-                    killClient(ctx, x);
-                    ctx.reply().ok();
-                    return;
-                }
-            }
-            ctx.error("ERR No such client");
-        }
-        if (argc % 2 != 0 || argc < 4) {
-            ctx.error(Errors.SYNTAX);
-        }
-        Long id = null;
+        long id = 0;
         String addr = null;
         String laddr = null;
         String user = null;
-        boolean skipMe = true;
-        for (int i = 2; i < argc; i += 2) {
-            if (ctx.is(i, "ID")) {
-                id = NumberFormat.parseLongOrFail(ctx.arg(i + 1));
-                if (id == null || id <= 0) {
+        String type = null;
+        boolean skipMe = argc > 3; // the old form CLIENT KILL addr may kill the caller
+        if (argc == 3) {
+            addr = ctx.str(2);
+        }
+        for (int i = 2; argc > 3 && i < argc; i += 2) {
+            boolean more = i + 1 < argc;
+            if (ctx.is(i, "ID") && more) {
+                Long v = NumberFormat.parseLongOrFail(ctx.arg(i + 1));
+                if (v == null || v < 1) {
                     ctx.error("ERR client-id should be greater than 0");
                 }
-            } else if (ctx.is(i, "ADDR")) {
+                id = v;
+            } else if (ctx.is(i, "TYPE") && more) {
+                type = clientType(ctx, i + 1);
+            } else if (ctx.is(i, "ADDR") && more) {
                 addr = ctx.str(i + 1);
-            } else if (ctx.is(i, "LADDR")) {
+            } else if (ctx.is(i, "LADDR") && more) {
                 laddr = ctx.str(i + 1);
-            } else if (ctx.is(i, "USER")) {
+            } else if (ctx.is(i, "USER") && more) {
                 user = ctx.str(i + 1);
-            } else if (ctx.is(i, "TYPE")) {
-                String type = ctx.str(i + 1).toLowerCase(java.util.Locale.ROOT);
-                if (!List.of("normal", "pubsub", "master", "replica", "slave").contains(type)) {
-                    ctx.error("ERR Unknown client type '" + ctx.str(i + 1) + "'");
+                if (!user.equals("default")) {
+                    ctx.error("ERR No such user '" + user + "'");
                 }
-            } else if (ctx.is(i, "SKIPME")) {
+            } else if (ctx.is(i, "SKIPME") && more) {
                 if (ctx.is(i + 1, "YES")) {
                     skipMe = true;
                 } else if (ctx.is(i + 1, "NO")) {
@@ -375,15 +408,23 @@ final class ConnectionCommands {
         }
         int killed = 0;
         for (Client x : new ArrayList<>(e.clients().values())) {
-            if (id != null && x.id != id) continue;
             if (addr != null && !x.outbound.remoteAddress().equals(addr)) continue;
             if (laddr != null && !x.outbound.localAddress().equals(laddr)) continue;
+            if (type != null && !isType(x, type)) continue;
+            if (id != 0 && x.id != id) continue;
             if (user != null && !x.user.equals(user)) continue;
             if (skipMe && x == ctx.client()) continue;
             killClient(ctx, x);
             killed++;
         }
-        ctx.reply().integer(killed);
+        if (argc == 3) {
+            if (killed == 0) {
+                ctx.error("ERR No such client");
+            }
+            ctx.reply().ok();
+        } else {
+            ctx.reply().integer(killed);
+        }
     }
 
     private static void killClient(CommandContext ctx, Client x) {

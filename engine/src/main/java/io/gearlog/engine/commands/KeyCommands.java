@@ -125,14 +125,7 @@ public final class KeyCommands {
             if (ctx.is(i, "REPLACE")) {
                 replace = true;
             } else if (ctx.is(i, "DB") && i + 1 < ctx.argc()) {
-                Long d = NumberFormat.parseLongOrFail(ctx.arg(++i));
-                if (d == null) {
-                    throw new CommandError(Errors.NOT_INTEGER);
-                }
-                if (d < 0 || d >= ctx.keyspace().count()) {
-                    throw new CommandError(Errors.DB_INDEX_OUT_OF_RANGE);
-                }
-                dbIndex = d.intValue();
+                dbIndex = dbIndexArg(ctx, ++i);
             } else {
                 throw new CommandError(Errors.SYNTAX);
             }
@@ -140,7 +133,7 @@ public final class KeyCommands {
         if (dbIndex == ctx.client().db && src.equals(dst)) {
             throw new CommandError(Errors.SAME_OBJECT);
         }
-        RValue v = ctx.lookupWrite(src);
+        RValue v = ctx.lookupRead(src);
         if (v == null) {
             ctx.reply().integer(0);
             return;
@@ -166,13 +159,7 @@ public final class KeyCommands {
 
     private static void move(CommandContext ctx) {
         Key key = ctx.key(1);
-        Long d = NumberFormat.parseLongOrFail(ctx.arg(2));
-        if (d == null) {
-            throw new CommandError(Errors.NOT_INTEGER);
-        }
-        if (d < 0 || d >= ctx.keyspace().count()) {
-            throw new CommandError(Errors.DB_INDEX_OUT_OF_RANGE);
-        }
+        int d = dbIndexArg(ctx, 2);
         if (d == ctx.client().db) {
             throw new CommandError(Errors.SAME_OBJECT);
         }
@@ -181,7 +168,7 @@ public final class KeyCommands {
             ctx.reply().integer(0);
             return;
         }
-        Database target = ctx.keyspace().db(d.intValue());
+        Database target = ctx.keyspace().db(d);
         if (target.lookup(key, ctx.now()) != null) {
             ctx.reply().integer(0);
             return;
@@ -195,8 +182,26 @@ public final class KeyCommands {
         ctx.modified(key);
         ctx.keyspace().modified(target, key);
         ctx.notify(EventClass.GENERIC, "move_from", key);
-        ctx.keyspace().events().emit(EventClass.GENERIC, "move_to", d.intValue(), key.bytes());
+        ctx.keyspace().events().emit(EventClass.GENERIC, "move_to", d, key.bytes());
         ctx.reply().integer(1);
+    }
+
+    /** A database index argument: a 32-bit integer within the configured databases, with Redis' errors. */
+    static int dbIndexArg(CommandContext ctx, int i) {
+        int d = intArg(ctx, i);
+        if (d < 0 || d >= ctx.keyspace().count()) {
+            throw new CommandError(Errors.DB_INDEX_OUT_OF_RANGE);
+        }
+        return d;
+    }
+
+    /** A 32-bit integer argument, with the two errors of Redis' getIntFromObjectOrReply. */
+    static int intArg(CommandContext ctx, int i) {
+        long v = ctx.longArg(i);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new CommandError("ERR value is out of range, value must between -2147483648 and 2147483647");
+        }
+        return (int) v;
     }
 
     private static void keys(CommandContext ctx) {
@@ -216,21 +221,36 @@ public final class KeyCommands {
         }
     }
 
-    /** Parses a SCAN-family cursor (unsigned 64-bit decimal). */
+    /**
+     * Parses a SCAN-family cursor with C strtoul's rules, as Redis does: an optional sign, decimal digits, an
+     * empty string reads as 0, and a negative number wraps around (-1 is 2^64-1). No space first, nothing after.
+     */
     public static long parseCursor(byte[] b) {
-        if (b.length == 0 || b.length > 20) {
+        int i = 0;
+        boolean neg = false;
+        if (b.length > 0 && (b[0] == '+' || b[0] == '-')) {
+            neg = b[0] == '-';
+            i = 1;
+        }
+        if (i == b.length) {
+            if (b.length == 0) {
+                return 0;
+            }
             throw new CommandError("ERR invalid cursor");
         }
-        for (byte x : b) {
-            if (x < '0' || x > '9') {
+        long v = 0;
+        for (; i < b.length; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
                 throw new CommandError("ERR invalid cursor");
             }
+            // overflow of the unsigned 64-bit value is ERANGE
+            if (Long.compareUnsigned(v, Long.divideUnsigned(-1L - d, 10)) > 0) {
+                throw new CommandError("ERR invalid cursor");
+            }
+            v = v * 10 + d;
         }
-        try {
-            return Long.parseUnsignedLong(new String(b, java.nio.charset.StandardCharsets.US_ASCII));
-        } catch (NumberFormatException e) {
-            throw new CommandError("ERR invalid cursor");
-        }
+        return neg ? -v : v;
     }
 
     /** MATCH/COUNT/TYPE options of the SCAN family. */
@@ -279,11 +299,12 @@ public final class KeyCommands {
         } while (cursor != 0 && maxIterations-- > 0 && found.size() < o.count());
         List<Key> out = new ArrayList<>(found.size());
         for (Key k : found) {
-            RValue v = db.peek(k);
-            if (v == null || (v.expireAt() != RValue.NO_EXPIRE && v.expireAt() <= now)) {
+            if (!o.matches(k.bytes())) {
                 continue;
             }
-            if (!o.matches(k.bytes())) {
+            // an expired key met by SCAN is deleted (with its "expired" event), as Redis does
+            RValue v = db.lookup(k, now);
+            if (v == null) {
                 continue;
             }
             if (o.typeGiven() && (o.type() == null || v.type() != o.type())) {
@@ -301,8 +322,16 @@ public final class KeyCommands {
     }
 
     private static void randomkey(CommandContext ctx) {
-        Key k = ctx.db().randomKey(() -> ctx.random().nextLong(), ctx.now());
-        ctx.reply().bulk(k == null ? null : k.bytes());
+        Database db = ctx.db();
+        // an expired pick is deleted and another one drawn, so this ends when a live key or no key is left
+        while (db.size() > 0) {
+            var n = db.dict().randomNode(() -> ctx.random().nextLong());
+            if (db.lookup(n.key(), ctx.now()) != null) {
+                ctx.reply().bulk(n.key().bytes());
+                return;
+            }
+        }
+        ctx.reply().nullBulk();
     }
 
     private static final int EXP_NX = 1;
@@ -312,7 +341,6 @@ public final class KeyCommands {
 
     private static void expire(CommandContext ctx, int unit, boolean absolute) {
         Key key = ctx.key(1);
-        long value = ctx.longArg(2);
         int flags = 0;
         for (int i = 3; i < ctx.argc(); i++) {
             if (ctx.is(i, "NX")) {
@@ -333,6 +361,7 @@ public final class KeyCommands {
         if ((flags & EXP_GT) != 0 && (flags & EXP_LT) != 0) {
             throw new CommandError("ERR GT and LT options at the same time are not compatible");
         }
+        long value = ctx.longArg(2);
         String cmd = ctx.commandName();
         long when;
         if (unit == 1000) {
@@ -397,11 +426,7 @@ public final class KeyCommands {
             return;
         }
         long when = v.expireAt();
-        if (absolute) {
-            ctx.reply().integer(seconds ? when / 1000 : when);
-            return;
-        }
-        long ttl = Math.max(0, when - ctx.now());
+        long ttl = absolute ? when : Math.max(0, when - ctx.now());
         ctx.reply().integer(seconds ? (ttl + 500) / 1000 : ttl);
     }
 
@@ -419,16 +444,21 @@ public final class KeyCommands {
 
     private static void object(CommandContext ctx) {
         ReplyBuffer r = ctx.reply();
-        if (ctx.is(1, "HELP") && ctx.argc() == 2) {
+        if (ctx.is(1, "HELP")) {
+            if (ctx.argc() != 2) {
+                throw new CommandError(Errors.wrongArity("object|help"));
+            }
             String[] lines = {
                 "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "ENCODING <key>",
                 "    Return the kind of internal representation used in order to store the value",
                 "    associated with a <key>.",
                 "FREQ <key>",
-                "    Return the access logarithmic access frequency counter associated with a <key>.",
+                "    Return the access frequency index of the <key>. The returned integer is",
+                "    proportional to the logarithm of the recent access frequency of the key.",
                 "IDLETIME <key>",
-                "    Return the idle time associated with a <key>.",
+                "    Return the idle time of the <key>, that is the approximated number of",
+                "    seconds elapsed since the last access to the key.",
                 "REFCOUNT <key>",
                 "    Return the number of references of the value associated with the specified",
                 "    <key>.",

@@ -25,6 +25,13 @@ final class PubSubCommands {
         t.add("punsubscribe", -1, PUBSUB | NOSCRIPT | LOADING | STALE | PUBSUB_CONTEXT, 0, 0, 0, PubSubCommands::punsubscribe);
         t.add("publish", 3, PUBSUB | LOADING | STALE | FAST, 0, 0, 0, PubSubCommands::publish);
         t.add("pubsub", -2, PUBSUB | LOADING | STALE, 0, 0, 0, PubSubCommands::pubsub);
+        int f = PUBSUB | LOADING | STALE;
+        t.subcommand("pubsub", "channels", -2, f);
+        t.subcommand("pubsub", "numpat", 2, f);
+        t.subcommand("pubsub", "numsub", -2, f);
+        t.subcommand("pubsub", "shardchannels", -2, f);
+        t.subcommand("pubsub", "shardnumsub", -2, f);
+        t.subcommand("pubsub", "help", 2, LOADING | STALE);
     }
 
     private static void confirm(ReplyBuffer r, String kind, byte[] name, int count) {
@@ -40,9 +47,6 @@ final class PubSubCommands {
 
     private static void subscribe(CommandContext ctx) {
         Client c = ctx.client();
-        if (c.inMulti) {
-            ctx.error("ERR SUBSCRIBE isn't allowed for a DENY BLOCKING client");
-        }
         PubSub ps = ctx.engine().pubsub();
         for (int i = 1; i < ctx.argc(); i++) {
             ps.subscribe(c, ctx.key(i));
@@ -109,46 +113,42 @@ final class PubSubCommands {
     private static void pubsub(CommandContext ctx) {
         PubSub ps = ctx.engine().pubsub();
         ReplyBuffer r = ctx.reply();
-        if (ctx.is(1, "CHANNELS") && ctx.argc() <= 3) {
-            List<Key> ch = ps.activeChannels(ctx.argc() == 3 ? ctx.arg(2) : null);
-            r.array(ch.size());
-            for (Key k : ch) {
-                r.bulk(k.bytes());
+        switch (ctx.str(1).toUpperCase(java.util.Locale.ROOT)) {
+            case "CHANNELS", "SHARDCHANNELS" -> {
+                if (ctx.argc() > 3) {
+                    ctx.error(ServerCommands.subcommandSyntaxError(ctx));
+                }
+                List<Key> ch = ctx.is(1, "CHANNELS") ? ps.activeChannels(ctx.argc() == 3 ? ctx.arg(2) : null) : List.of();
+                r.array(ch.size());
+                for (Key k : ch) {
+                    r.bulk(k.bytes());
+                }
             }
-        } else if (ctx.is(1, "NUMSUB")) {
-            r.map(ctx.argc() - 2);
-            for (int i = 2; i < ctx.argc(); i++) {
-                r.bulk(ctx.arg(i));
-                r.integer(ps.subscribers(ctx.key(i)));
+            case "NUMSUB", "SHARDNUMSUB" -> {
+                // a flat array in RESP3 too, as Redis 7.0 replies
+                boolean sharded = ctx.is(1, "SHARDNUMSUB");
+                r.array((ctx.argc() - 2) * 2L);
+                for (int i = 2; i < ctx.argc(); i++) {
+                    r.bulk(ctx.arg(i));
+                    r.integer(sharded ? 0 : ps.subscribers(ctx.key(i)));
+                }
             }
-        } else if (ctx.is(1, "NUMPAT") && ctx.argc() == 2) {
-            r.integer(ps.patternCount());
-        } else if (ctx.is(1, "SHARDCHANNELS") && ctx.argc() <= 3) {
-            r.array(0);
-        } else if (ctx.is(1, "SHARDNUMSUB")) {
-            r.map(ctx.argc() - 2);
-            for (int i = 2; i < ctx.argc(); i++) {
-                r.bulk(ctx.arg(i));
-                r.integer(0);
-            }
-        } else if (ctx.is(1, "HELP") && ctx.argc() == 2) {
-            String[] lines = {
-                "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                "CHANNELS [<pattern>]",
-                "    Return the currently active channels matching a <pattern> (default: '*').",
-                "NUMPAT",
-                "    Return number of subscriptions to patterns.",
-                "NUMSUB [<channel> ...]",
-                "    Return the number of subscribers for the specified channels, excluding",
-                "    pattern subscriptions(default: no channels).",
-                "HELP",
-                "    Prints this help."};
-            r.array(lines.length);
-            for (String l : lines) {
-                r.simple(l);
-            }
-        } else {
-            ctx.error(Errors.unknownSubcommand(ctx.str(1), "PUBSUB"));
+            case "NUMPAT" -> r.integer(ps.patternCount());
+            default -> ServerCommands.help(r,
+                    "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    "CHANNELS [<pattern>]",
+                    "    Return the currently active channels matching a <pattern> (default: '*').",
+                    "NUMPAT",
+                    "    Return number of subscriptions to patterns.",
+                    "NUMSUB [<channel> ...]",
+                    "    Return the number of subscribers for the specified channels, excluding",
+                    "    pattern subscriptions(default: no channels).",
+                    "SHARDCHANNELS [<pattern>]",
+                    "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+                    "SHARDNUMSUB [<shardchannel> ...]",
+                    "    Return the number of subscribers for the specified shard level channel(s)",
+                    "HELP",
+                    "    Prints this help.");
         }
     }
 }

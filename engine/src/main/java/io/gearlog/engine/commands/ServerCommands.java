@@ -54,11 +54,30 @@ public final class ServerCommands {
         t.add("config", -2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, ServerCommands::config);
         t.add("slowlog", -2, ADMIN | LOADING | STALE, 0, 0, 0, ServerCommands::slowlog);
         t.add("lastsave", 1, LOADING | STALE | FAST, 0, 0, 0, ServerCommands::lastsave);
-        t.add("save", 1, ADMIN | NOSCRIPT, 0, 0, 0, ServerCommands::save);
+        t.add("save", 1, ADMIN | NOSCRIPT | DENY_IN_MULTI, 0, 0, 0, ServerCommands::save);
         t.add("bgsave", -1, ADMIN | NOSCRIPT, 0, 0, 0, ServerCommands::bgsave);
-        t.add("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI, 0, 0, 0, ServerCommands::shutdown);
+        t.add("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | DENY_IN_MULTI, 0, 0, 0, ServerCommands::shutdown);
         t.add("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, ServerCommands::debug);
         t.add("memory", -2, READONLY, 0, 0, 0, ServerCommands::memory);
+        int meta = LOADING | STALE;
+        for (String[] sub : new String[][]{{"count", "2"}, {"docs", "-2"}, {"getkeys", "-4"}, {"help", "2"},
+            {"info", "-2"}, {"list", "-2"}}) {
+            t.subcommand("command", sub[0], Integer.parseInt(sub[1]), meta);
+        }
+        t.subcommand("config", "get", -3, ADMIN | NOSCRIPT | meta);
+        t.subcommand("config", "set", -4, ADMIN | NOSCRIPT | meta);
+        t.subcommand("config", "resetstat", 2, ADMIN | NOSCRIPT | meta);
+        t.subcommand("config", "rewrite", 2, ADMIN | NOSCRIPT | meta);
+        t.subcommand("config", "help", 2, meta);
+        t.subcommand("slowlog", "get", -2, ADMIN | meta);
+        t.subcommand("slowlog", "len", 2, ADMIN | meta);
+        t.subcommand("slowlog", "reset", 2, ADMIN | meta);
+        t.subcommand("slowlog", "help", 2, meta);
+        t.subcommand("memory", "doctor", 2, 0);
+        t.subcommand("memory", "malloc-stats", 2, 0);
+        t.subcommand("memory", "purge", 2, 0);
+        t.subcommand("memory", "usage", -3, READONLY);
+        t.subcommand("memory", "help", 2, meta);
     }
 
     // ---- keyspace-wide ----
@@ -84,23 +103,25 @@ public final class ServerCommands {
     }
 
     private static void swapdb(CommandContext ctx) {
-        Long a = NumberFormat.parseLongOrFail(ctx.arg(1));
-        if (a == null) {
-            throw new CommandError("ERR invalid first DB index");
-        }
-        Long b = NumberFormat.parseLongOrFail(ctx.arg(2));
-        if (b == null) {
-            throw new CommandError("ERR invalid second DB index");
-        }
+        int a = swapIndex(ctx, 1, "ERR invalid first DB index");
+        int b = swapIndex(ctx, 2, "ERR invalid second DB index");
         int n = ctx.keyspace().count();
         if (a < 0 || a >= n || b < 0 || b >= n) {
             throw new CommandError(Errors.DB_INDEX_OUT_OF_RANGE);
         }
-        if (!a.equals(b)) {
-            ctx.keyspace().swap(a.intValue(), b.intValue());
-            ctx.engine().stats().dirty++;
+        if (a != b) {
+            ctx.keyspace().swap(a, b);
         }
+        ctx.engine().stats().dirty++;
         ctx.reply().ok();
+    }
+
+    private static int swapIndex(CommandContext ctx, int i, String error) {
+        Long v = NumberFormat.parseLongOrFail(ctx.arg(i));
+        if (v == null || v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new CommandError(error);
+        }
+        return v.intValue();
     }
 
     private static void time(CommandContext ctx) {
@@ -160,21 +181,31 @@ public final class ServerCommands {
     }
 
     private static void shutdown(CommandContext ctx) {
+        boolean nosave = false;
+        boolean save = false;
+        boolean abort = false;
+        boolean other = false;
         for (int i = 1; i < ctx.argc(); i++) {
-            if (!(ctx.is(i, "NOSAVE") || ctx.is(i, "SAVE") || ctx.is(i, "NOW") || ctx.is(i, "FORCE") || ctx.is(i, "ABORT"))) {
+            if (ctx.is(i, "NOSAVE")) {
+                nosave = true;
+            } else if (ctx.is(i, "SAVE")) {
+                save = true;
+            } else if (ctx.is(i, "NOW") || ctx.is(i, "FORCE")) {
+                other = true;
+            } else if (ctx.is(i, "ABORT")) {
+                abort = true;
+            } else {
                 throw new CommandError(Errors.SYNTAX);
             }
-            if (ctx.is(i, "ABORT")) {
-                throw new CommandError("ERR No shutdown in progress.");
-            }
+        }
+        if ((abort && (save || nosave || other)) || (save && nosave)) {
+            throw new CommandError(Errors.SYNTAX);
+        }
+        if (abort) {
+            // Gearlog shuts down at once, so there is never a shutdown in progress to abort
+            throw new CommandError("ERR No shutdown in progress.");
         }
         Engine e = ctx.engine();
-        boolean save = false;
-        for (int i = 1; i < ctx.argc(); i++) {
-            if (ctx.is(i, "SAVE")) {
-                save = true;
-            }
-        }
         if (save) {
             PersistenceService p = persistence(ctx);
             if (p != null) {
@@ -425,60 +456,57 @@ public final class ServerCommands {
         if (ctx.argc() == 1) {
             r.array(t.size());
             for (CommandSpec s : t.all()) {
-                commandInfo(r, s);
+                commandInfo(r, t, s);
             }
             return;
         }
-        String sub = ctx.str(1).toUpperCase(Locale.ROOT);
-        switch (sub) {
-            case "COUNT" -> {
-                subArity(ctx, ctx.argc() == 2, "command|count");
-                r.integer(t.size());
-            }
+        switch (ctx.str(1).toUpperCase(Locale.ROOT)) {
+            case "COUNT" -> r.integer(t.size());
             case "INFO" -> {
                 if (ctx.argc() == 2) {
                     r.array(t.size());
                     for (CommandSpec s : t.all()) {
-                        commandInfo(r, s);
+                        commandInfo(r, t, s);
                     }
                     return;
                 }
                 r.array(ctx.argc() - 2);
                 for (int i = 2; i < ctx.argc(); i++) {
-                    CommandSpec s = t.lookup(ctx.arg(i));
-                    if (s == null) {
-                        r.nullArray();
+                    Object found = lookupFull(t, ctx.str(i));
+                    if (found instanceof CommandSpec s) {
+                        commandInfo(r, t, s);
+                    } else if (found instanceof CommandTable.Subcommand sub) {
+                        subcommandInfo(r, sub);
                     } else {
-                        commandInfo(r, s);
+                        r.nullBulk();
                     }
                 }
             }
             case "DOCS" -> {
-                List<CommandSpec> specs = new ArrayList<>();
+                List<Object> found = new ArrayList<>();
                 if (ctx.argc() == 2) {
-                    specs.addAll(t.all());
+                    found.addAll(t.all());
                 } else {
                     for (int i = 2; i < ctx.argc(); i++) {
-                        CommandSpec s = t.lookup(ctx.arg(i));
-                        if (s != null) {
-                            specs.add(s);
+                        Object f = lookupFull(t, ctx.str(i));
+                        if (f != null) {
+                            found.add(f);
                         }
                     }
                 }
-                r.map(specs.size());
-                for (CommandSpec s : specs) {
-                    r.bulk(s.name());
-                    r.map(3);
-                    r.bulk("summary");
-                    r.bulk(s.name().toUpperCase(Locale.ROOT) + " command");
-                    r.bulk("since");
-                    r.bulk("1.0.0");
-                    r.bulk("group");
-                    r.bulk(s.name().startsWith("rg.") ? "module" : "generic");
+                r.map(found.size());
+                for (Object f : found) {
+                    if (f instanceof CommandSpec s) {
+                        r.bulk(s.name());
+                        commandDocs(r, t, s);
+                    } else {
+                        CommandTable.Subcommand sub = (CommandTable.Subcommand) f;
+                        r.bulk(sub.fullName());
+                        subcommandDocs(r, sub);
+                    }
                 }
             }
             case "LIST" -> {
-                List<CommandSpec> specs = new ArrayList<>(t.all());
                 byte[] pattern = null;
                 if (ctx.argc() == 5 && ctx.is(2, "FILTERBY") && ctx.is(3, "PATTERN")) {
                     pattern = ctx.arg(4);
@@ -486,9 +514,10 @@ public final class ServerCommands {
                     throw new CommandError(Errors.SYNTAX);
                 }
                 List<String> names = new ArrayList<>();
-                for (CommandSpec s : specs) {
-                    if (pattern == null || Glob.match(pattern, s.name().getBytes(), true)) {
-                        names.add(s.name());
+                for (CommandSpec s : t.all()) {
+                    addIfMatches(names, s.name(), pattern);
+                    for (CommandTable.Subcommand sub : t.subcommands(s)) {
+                        addIfMatches(names, sub.fullName(), pattern);
                     }
                 }
                 r.array(names.size());
@@ -497,19 +526,16 @@ public final class ServerCommands {
                 }
             }
             case "GETKEYS" -> {
-                if (ctx.argc() < 3) {
-                    throw new CommandError(Errors.wrongArity("command|getkeys"));
-                }
                 CommandSpec s = t.lookup(ctx.arg(2));
                 if (s == null) {
                     throw new CommandError("ERR Invalid command specified");
                 }
+                if (s.firstKey() == 0) {
+                    throw new CommandError("ERR The command has no key arguments");
+                }
                 int argc = ctx.argc() - 2;
                 if (!s.arityOk(argc)) {
                     throw new CommandError("ERR Invalid number of arguments specified for command");
-                }
-                if (s.firstKey() == 0) {
-                    throw new CommandError("ERR The command has no key arguments");
                 }
                 int last = s.lastKey() < 0 ? argc + s.lastKey() : s.lastKey();
                 List<byte[]> keys = new ArrayList<>();
@@ -521,73 +547,157 @@ public final class ServerCommands {
                     r.bulk(k);
                 }
             }
-            case "HELP" -> {
-                String[] lines = {
-                    "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            default -> help(r, "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                     "(no subcommand)",
-                    "    Return details about all commands.",
+                    "    Return details about all Redis commands.",
                     "COUNT",
-                    "    Return the total number of commands in this server.",
+                    "    Return the total number of commands in this Redis server.",
                     "LIST",
-                    "    Return a list of all commands in this server.",
+                    "    Return a list of all commands in this Redis server.",
                     "INFO [<command-name> ...]",
-                    "    Return details about multiple commands.",
+                    "    Return details about multiple Redis commands.",
+                    "    If no command names are given, documentation details for all",
+                    "    commands are returned.",
                     "DOCS [<command-name> ...]",
-                    "    Return documentation details about multiple commands.",
+                    "    Return documentation details about multiple Redis commands.",
+                    "    If no command names are given, documentation details for all",
+                    "    commands are returned.",
                     "GETKEYS <full-command>",
-                    "    Return the keys from a full command.",
+                    "    Return the keys from a full Redis command.",
                     "HELP",
-                    "    Print this help."};
-                r.array(lines.length);
-                for (String l : lines) {
-                    r.simple(l);
-                }
-            }
-            default -> throw new CommandError(Errors.unknownSubcommand(ctx.str(1), "COMMAND"));
+                    "    Print this help.");
         }
     }
 
-    private static void subArity(CommandContext ctx, boolean ok, String name) {
-        if (!ok) {
-            throw new CommandError(Errors.wrongArity(name));
+    private static void addIfMatches(List<String> names, String name, byte[] pattern) {
+        if (pattern == null || Glob.match(pattern, name.getBytes(java.nio.charset.StandardCharsets.UTF_8), true)) {
+            names.add(name);
         }
     }
 
-    private static void commandInfo(ReplyBuffer r, CommandSpec s) {
+    /** A command or "container|subcommand" by name, or null. */
+    private static Object lookupFull(CommandTable t, String name) {
+        int bar = name.indexOf('|');
+        if (bar < 0) {
+            return t.lookup(name);
+        }
+        CommandSpec s = t.lookup(name.substring(0, bar));
+        return s == null ? null : t.subcommand(s, name.substring(bar + 1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Redis' error for a known subcommand used with arguments it does not take. */
+    static String subcommandSyntaxError(CommandContext ctx) {
+        String sub = ctx.str(1);
+        return "ERR unknown subcommand or wrong number of arguments for '" + (sub.length() > 128 ? sub.substring(0, 128) : sub)
+                + "'. Try " + ctx.str(0).toUpperCase(Locale.ROOT) + " HELP.";
+    }
+
+    static void help(ReplyBuffer r, String... lines) {
+        r.array(lines.length);
+        for (String l : lines) {
+            r.simple(l);
+        }
+    }
+
+    private static void commandInfo(ReplyBuffer r, CommandTable t, CommandSpec s) {
         r.array(10);
         r.bulk(s.name());
         r.integer(s.arity());
-        String[] flags = CommandFlags.names(s.flags());
-        r.set(flags.length);
-        for (String f : flags) {
-            r.simple(f);
-        }
+        flagSet(r, s.flags());
         r.integer(s.firstKey());
         r.integer(s.lastKey());
         r.integer(s.step());
+        categories(r, s.flags(), CommandDocs.group(s.name()));
+        r.set(0);
+        r.set(0);
+        java.util.Collection<CommandTable.Subcommand> subs = t.subcommands(s);
+        r.set(subs.size());
+        for (CommandTable.Subcommand sub : subs) {
+            subcommandInfo(r, sub);
+        }
+    }
+
+    private static void subcommandInfo(ReplyBuffer r, CommandTable.Subcommand sub) {
+        r.array(10);
+        r.bulk(sub.fullName());
+        r.integer(sub.arity());
+        flagSet(r, sub.flags());
+        r.integer(0);
+        r.integer(0);
+        r.integer(0);
+        categories(r, sub.flags(), CommandDocs.group(sub.container()));
+        r.set(0);
+        r.set(0);
+        r.set(0);
+    }
+
+    private static void flagSet(ReplyBuffer r, int flags) {
+        String[] names = CommandFlags.names(flags);
+        r.set(names.length);
+        for (String f : names) {
+            r.simple(f);
+        }
+    }
+
+    /** ACL categories in the order Redis lists them (the order of its category bits). */
+    private static final List<String> CATEGORY_ORDER = List.of("@keyspace", "@read", "@write", "@set", "@sortedset",
+            "@list", "@hash", "@string", "@bitmap", "@hyperloglog", "@geo", "@stream", "@pubsub", "@admin", "@fast",
+            "@slow", "@blocking", "@dangerous", "@connection", "@transaction", "@scripting");
+
+    /** ACL categories as COMMAND INFO shows them: from the flags and from the command's group. */
+    private static void categories(ReplyBuffer r, int flags, String group) {
         List<String> cats = new ArrayList<>();
-        if (s.has(WRITE)) {
+        if ((flags & WRITE) != 0) {
             cats.add("@write");
         }
-        if (s.has(READONLY)) {
+        if ((flags & READONLY) != 0) {
             cats.add("@read");
         }
-        if (s.has(ADMIN)) {
+        if ((flags & ADMIN) != 0) {
             cats.add("@admin");
             cats.add("@dangerous");
         }
-        if (s.has(FAST)) {
-            cats.add("@fast");
-        } else {
-            cats.add("@slow");
+        if ((flags & BLOCKING) != 0) {
+            cats.add("@blocking");
         }
+        cats.add((flags & FAST) != 0 ? "@fast" : "@slow");
+        String groupCategory = CommandDocs.category(group);
+        if (groupCategory != null) {
+            cats.add(groupCategory);
+        }
+        cats.sort(java.util.Comparator.comparingInt(CATEGORY_ORDER::indexOf));
         r.set(cats.size());
         for (String c : cats) {
             r.simple(c);
         }
-        r.array(0);
-        r.array(0);
-        r.array(0);
+    }
+
+    private static void commandDocs(ReplyBuffer r, CommandTable t, CommandSpec s) {
+        java.util.Collection<CommandTable.Subcommand> subs = t.subcommands(s);
+        r.map(subs.isEmpty() ? 3 : 4);
+        docFields(r, s.name());
+        if (!subs.isEmpty()) {
+            r.bulk("subcommands");
+            r.map(subs.size());
+            for (CommandTable.Subcommand sub : subs) {
+                r.bulk(sub.fullName());
+                subcommandDocs(r, sub);
+            }
+        }
+    }
+
+    private static void subcommandDocs(ReplyBuffer r, CommandTable.Subcommand sub) {
+        r.map(3);
+        docFields(r, sub.container());
+    }
+
+    private static void docFields(ReplyBuffer r, String name) {
+        r.bulk("summary");
+        r.bulk(CommandDocs.summary(name));
+        r.bulk("since");
+        r.bulk(CommandDocs.since(name));
+        r.bulk("group");
+        r.bulk(CommandDocs.group(name));
     }
 
     // ---- CONFIG ----
@@ -598,9 +708,6 @@ public final class ServerCommands {
         String sub = ctx.str(1).toUpperCase(Locale.ROOT);
         switch (sub) {
             case "GET" -> {
-                if (ctx.argc() < 3) {
-                    throw new CommandError(Errors.wrongArity("config|get"));
-                }
                 Map<String, String> out = new LinkedHashMap<>();
                 for (int i = 2; i < ctx.argc(); i++) {
                     String pattern = ctx.str(i).toLowerCase(Locale.ROOT);
@@ -623,8 +730,8 @@ public final class ServerCommands {
                 });
             }
             case "SET" -> {
-                if (ctx.argc() < 4 || ctx.argc() % 2 != 0) {
-                    throw new CommandError(Errors.wrongArity("config|set"));
+                if (ctx.argc() % 2 != 0) {
+                    throw new CommandError(Errors.SYNTAX);
                 }
                 Map<ServerConfig.Parameter, String> changes = new LinkedHashMap<>();
                 Map<ServerConfig.Parameter, String> previous = new LinkedHashMap<>();
@@ -664,7 +771,6 @@ public final class ServerCommands {
                 r.ok();
             }
             case "RESETSTAT" -> {
-                subArity(ctx, ctx.argc() == 2, "config|resetstat");
                 ctx.engine().stats().reset();
                 ctx.keyspace().stats().reset();
                 ctx.engine().slowLog().reset();
@@ -709,7 +815,7 @@ public final class ServerCommands {
                     }
                     count = c == -1 ? Long.MAX_VALUE : c;
                 } else if (ctx.argc() > 3) {
-                    throw new CommandError(Errors.wrongArity("slowlog|get"));
+                    throw new CommandError(subcommandSyntaxError(ctx));
                 }
                 List<SlowLog.Entry> entries = new ArrayList<>();
                 for (SlowLog.Entry e : log.entries()) {
@@ -733,11 +839,9 @@ public final class ServerCommands {
                 }
             }
             case "LEN" -> {
-                subArity(ctx, ctx.argc() == 2, "slowlog|len");
                 r.integer(log.entries().size());
             }
             case "RESET" -> {
-                subArity(ctx, ctx.argc() == 2, "slowlog|reset");
                 log.reset();
                 r.ok();
             }
@@ -815,29 +919,54 @@ public final class ServerCommands {
     }
 
     private static void memory(CommandContext ctx) {
-        if (ctx.is(1, "USAGE") && ctx.argc() >= 3) {
-            RValue v = ctx.db().lookup(ctx.key(2), ctx.now());
-            if (v == null) {
-                ctx.reply().nullBulk();
-                return;
-            }
-            long[] bytes = {ctx.arg(2).length + 48L};
-            v.digest(new io.gearlog.engine.keyspace.DigestSink() {
-                @Override
-                public void add(byte[] b) {
-                    bytes[0] += b.length + 16;
+        ReplyBuffer r = ctx.reply();
+        switch (ctx.str(1).toUpperCase(Locale.ROOT)) {
+            case "USAGE" -> {
+                for (int i = 3; i < ctx.argc(); i++) {
+                    if (ctx.is(i, "SAMPLES") && i + 1 < ctx.argc()) {
+                        if (ctx.longArg(++i) < 0) {
+                            throw new CommandError(Errors.SYNTAX);
+                        }
+                    } else {
+                        throw new CommandError(Errors.SYNTAX);
+                    }
                 }
+                RValue v = ctx.db().lookup(ctx.key(2), ctx.now());
+                if (v == null) {
+                    r.nullBulk();
+                    return;
+                }
+                // an estimate: key and element bytes plus a fixed overhead per element (the JVM has no allocator stats)
+                long[] bytes = {ctx.arg(2).length + 48L};
+                v.digest(new io.gearlog.engine.keyspace.DigestSink() {
+                    @Override
+                    public void add(byte[] b) {
+                        bytes[0] += b.length + 16;
+                    }
 
-                @Override
-                public void add(long x) {
-                    bytes[0] += 8;
-                }
-            });
-            ctx.reply().integer(bytes[0]);
-        } else if (ctx.is(1, "DOCTOR") && ctx.argc() == 2) {
-            ctx.reply().verbatim("Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.");
-        } else {
-            throw new CommandError(Errors.unknownSubcommand(ctx.str(1), "MEMORY"));
+                    @Override
+                    public void add(long x) {
+                        bytes[0] += 8;
+                    }
+                });
+                r.integer(bytes[0]);
+            }
+            case "DOCTOR" -> r.verbatim("Hi Sam, I can't find any memory issue in your instance. "
+                    + "I can only account for what occurs on this base.");
+            case "MALLOC-STATS" -> r.verbatim("Stats not supported for the current allocator");
+            case "PURGE" -> r.ok();
+            default -> help(r, "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    "DOCTOR",
+                    "    Return memory problems reports.",
+                    "MALLOC-STATS",
+                    "    Return internal statistics report from the memory allocator.",
+                    "PURGE",
+                    "    Attempt to purge dirty pages for reclamation by the allocator.",
+                    "USAGE <key> [SAMPLES <count>]",
+                    "    Return memory in bytes used by <key> and its value. Nested values are",
+                    "    sampled up to <count> times (default: 5, 0 means sample all).",
+                    "HELP",
+                    "    Prints this help.");
         }
     }
 }

@@ -12,8 +12,8 @@ import io.gearlog.engine.keyspace.StringValue;
 import io.gearlog.engine.keyspace.ValueType;
 import io.gearlog.engine.reply.NumberFormat;
 import io.gearlog.engine.reply.ReplyBuffer;
+import io.gearlog.engine.util.LongDouble;
 
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +60,8 @@ public final class StringCommands {
     }
 
     private static void checkSize(CommandContext ctx, long size) {
-        if (size > ctx.engine().config().protoMaxBulkLen) {
+        // a string is one Java array, whatever proto-max-bulk-len allows
+        if (size > Math.min(ctx.engine().config().protoMaxBulkLen, Integer.MAX_VALUE - 8)) {
             throw new CommandError(Errors.STRING_TOO_LONG);
         }
     }
@@ -76,71 +77,111 @@ public final class StringCommands {
         }
     }
 
+    // option flags of SET and GETEX, as Redis' parseExtendedStringArguments combines them
     private static final int NX = 1;
-    private static final int XX = 2;
-    private static final int GET = 4;
-    private static final int KEEPTTL = 8;
+    private static final int XX = 1 << 1;
+    private static final int GET = 1 << 2;
+    private static final int KEEPTTL = 1 << 3;
+    private static final int PERSIST = 1 << 4;
+    private static final int EX = 1 << 5;
+    private static final int PX = 1 << 6;
+    private static final int EXAT = 1 << 7;
+    private static final int PXAT = 1 << 8;
+    private static final int ANY_EXPIRE = EX | PX | EXAT | PXAT;
 
-    private static void set(CommandContext ctx) {
+    /** Parsed options: flags and the argument index of the expire value (0 when none). */
+    private record StringOptions(int flags, int expireArg) {
+        boolean has(int f) {
+            return (flags & f) != 0;
+        }
+
+        int unit() {
+            return (flags & (EX | EXAT)) != 0 ? 1000 : 1;
+        }
+
+        boolean absolute() {
+            return (flags & (EXAT | PXAT)) != 0;
+        }
+    }
+
+    /**
+     * Parses SET (forSet) or GETEX options from {@code from}. An option excludes the options it conflicts with
+     * but may repeat itself (SET k v EX 1 EX 2 is accepted; the last value wins), as in Redis.
+     */
+    private static StringOptions parseOptions(CommandContext ctx, int from, boolean forSet) {
         int flags = 0;
-        int unit = 0;
-        long expireArg = 0;
-        boolean absolute = false;
-        for (int i = 3; i < ctx.argc(); i++) {
-            boolean hasNext = i + 1 < ctx.argc();
-            if (ctx.is(i, "NX") && (flags & XX) == 0) {
+        int expireArg = 0;
+        for (int i = from; i < ctx.argc(); i++) {
+            boolean next = i + 1 < ctx.argc();
+            if (forSet && ctx.is(i, "NX") && (flags & XX) == 0) {
                 flags |= NX;
-            } else if (ctx.is(i, "XX") && (flags & NX) == 0) {
+            } else if (forSet && ctx.is(i, "XX") && (flags & NX) == 0) {
                 flags |= XX;
-            } else if (ctx.is(i, "GET")) {
+            } else if (forSet && ctx.is(i, "GET")) {
                 flags |= GET;
-            } else if (ctx.is(i, "KEEPTTL") && unit == 0) {
+            } else if (forSet && ctx.is(i, "KEEPTTL") && (flags & (PERSIST | ANY_EXPIRE)) == 0) {
                 flags |= KEEPTTL;
-            } else if (unit == 0 && (flags & KEEPTTL) == 0 && hasNext
-                    && (ctx.is(i, "EX") || ctx.is(i, "PX") || ctx.is(i, "EXAT") || ctx.is(i, "PXAT"))) {
-                unit = (ctx.is(i, "EX") || ctx.is(i, "EXAT")) ? 1000 : 1;
-                absolute = ctx.is(i, "EXAT") || ctx.is(i, "PXAT");
-                expireArg = ctx.longArg(++i);
+            } else if (!forSet && ctx.is(i, "PERSIST") && (flags & (ANY_EXPIRE | KEEPTTL)) == 0) {
+                flags |= PERSIST;
+            } else if (next && (flags & (KEEPTTL | PERSIST)) == 0 && expireOption(ctx, i) != 0
+                    && (flags & ANY_EXPIRE & ~expireOption(ctx, i)) == 0) {
+                flags |= expireOption(ctx, i);
+                expireArg = ++i;
             } else {
                 throw new CommandError(Errors.SYNTAX);
             }
         }
-        long when = 0;
-        if (unit != 0) {
-            when = expireTime(ctx, expireArg, unit, absolute, "set");
+        return new StringOptions(flags, expireArg);
+    }
+
+    private static int expireOption(CommandContext ctx, int i) {
+        if (ctx.is(i, "EX")) {
+            return EX;
+        } else if (ctx.is(i, "PX")) {
+            return PX;
+        } else if (ctx.is(i, "EXAT")) {
+            return EXAT;
+        } else if (ctx.is(i, "PXAT")) {
+            return PXAT;
         }
+        return 0;
+    }
+
+    private static long expireTime(CommandContext ctx, StringOptions o, String cmd) {
+        return expireTime(ctx, ctx.longArg(o.expireArg()), o.unit(), o.absolute(), cmd);
+    }
+
+    private static void set(CommandContext ctx) {
+        StringOptions o = parseOptions(ctx, 3, true);
+        long when = o.expireArg() == 0 ? 0 : expireTime(ctx, o, "set");
         Key key = ctx.key(1);
-        RValue old = ctx.lookupWrite(key);
-        if ((flags & GET) != 0 && old != null && old.type() != ValueType.STRING) {
-            throw new CommandError(Errors.WRONGTYPE);
+        if (o.has(GET)) {
+            // the GET part is a read: it counts a hit or miss and emits keymiss, like GET
+            StringValue old = ctx.read(key, ValueType.STRING);
+            ctx.reply().bulk(old == null ? null : old.bytes());
         }
-        boolean exists = old != null;
-        boolean doSet = !((flags & NX) != 0 && exists) && !((flags & XX) != 0 && !exists);
-        if (doSet) {
-            store(ctx, key, ctx.arg(2), (flags & KEEPTTL) != 0);
-            ctx.modified(key);
-            ctx.notify(EventClass.STRING, "set", key);
-            if (unit != 0) {
-                ctx.db().setExpire(key, ctx.db().peek(key), when);
-                ctx.notify(EventClass.GENERIC, "expire", key);
+        boolean exists = ctx.lookupWrite(key) != null;
+        if ((o.has(NX) && exists) || (o.has(XX) && !exists)) {
+            if (!o.has(GET)) {
+                ctx.reply().nullBulk();
             }
+            return;
         }
-        ReplyBuffer r = ctx.reply();
-        if ((flags & GET) != 0) {
-            r.bulk(old == null ? null : ((StringValue) old).bytes());
-        } else if (doSet) {
-            r.ok();
-        } else {
-            r.nullBulk();
+        store(ctx, key, ctx.arg(2), o.has(KEEPTTL));
+        ctx.modified(key);
+        ctx.notify(EventClass.STRING, "set", key);
+        if (o.expireArg() != 0) {
+            ctx.db().setExpire(key, ctx.db().peek(key), when);
+            ctx.notify(EventClass.GENERIC, "expire", key);
+        }
+        if (!o.has(GET)) {
+            ctx.reply().ok();
         }
     }
 
     /** Converts an expire argument to absolute engine milliseconds, with Redis' range checks. */
     static long expireTime(CommandContext ctx, long value, int unit, boolean absolute, String cmd) {
-        if (value <= 0) {
-            throw new CommandError(Errors.invalidExpireTime(cmd));
-        }
-        if (unit == 1000 && value > Long.MAX_VALUE / 1000) {
+        if (value <= 0 || (unit == 1000 && value > Long.MAX_VALUE / 1000)) {
             throw new CommandError(Errors.invalidExpireTime(cmd));
         }
         long ms = value * unit;
@@ -179,54 +220,36 @@ public final class StringCommands {
 
     private static void getset(CommandContext ctx) {
         Key key = ctx.key(1);
-        StringValue old = ctx.write(key, ValueType.STRING);
+        StringValue old = ctx.read(key, ValueType.STRING);
+        ctx.reply().bulk(old == null ? null : old.bytes());
         store(ctx, key, ctx.arg(2), false);
         ctx.modified(key);
         ctx.notify(EventClass.STRING, "set", key);
-        ctx.reply().bulk(old == null ? null : old.bytes());
     }
 
     private static void getex(CommandContext ctx) {
+        StringOptions o = parseOptions(ctx, 2, false);
         Key key = ctx.key(1);
-        int unit = 0;
-        boolean absolute = false;
-        boolean persist = false;
-        long arg = 0;
-        for (int i = 2; i < ctx.argc(); i++) {
-            boolean hasNext = i + 1 < ctx.argc();
-            if (ctx.is(i, "PERSIST") && unit == 0 && !persist) {
-                persist = true;
-            } else if (unit == 0 && !persist && hasNext
-                    && (ctx.is(i, "EX") || ctx.is(i, "PX") || ctx.is(i, "EXAT") || ctx.is(i, "PXAT"))) {
-                unit = (ctx.is(i, "EX") || ctx.is(i, "EXAT")) ? 1000 : 1;
-                absolute = ctx.is(i, "EXAT") || ctx.is(i, "PXAT");
-                arg = ctx.longArg(++i);
-            } else {
-                throw new CommandError(Errors.SYNTAX);
-            }
-        }
-        long when = unit == 0 ? 0 : expireTime(ctx, arg, unit, absolute, "getex");
         StringValue v = ctx.read(key, ValueType.STRING);
         if (v == null) {
             ctx.reply().nullBulk();
             return;
         }
-        byte[] value = v.bytes();
-        if (unit != 0) {
-            if (when <= ctx.now()) {
-                ctx.db().remove(key);
-                ctx.modified(key);
-                ctx.notify(EventClass.GENERIC, "del", key);
-            } else {
-                ctx.db().setExpire(key, v, when);
-                ctx.modified(key);
-                ctx.notify(EventClass.GENERIC, "expire", key);
-            }
-        } else if (persist && ctx.db().persist(v)) {
+        // the expire value is checked only once the key is known to exist, as in Redis
+        long when = o.expireArg() == 0 ? 0 : expireTime(ctx, o, "getex");
+        ctx.reply().bulk(v.bytes());
+        if (o.absolute() && when <= ctx.now()) {
+            ctx.db().remove(key);
+            ctx.modified(key);
+            ctx.notify(EventClass.GENERIC, "del", key);
+        } else if (o.expireArg() != 0) {
+            ctx.db().setExpire(key, v, when);
+            ctx.modified(key);
+            ctx.notify(EventClass.GENERIC, "expire", key);
+        } else if (o.has(PERSIST) && ctx.db().persist(v)) {
             ctx.modified(key);
             ctx.notify(EventClass.GENERIC, "persist", key);
         }
-        ctx.reply().bulk(value);
     }
 
     private static void getdel(CommandContext ctx) {
@@ -328,31 +351,23 @@ public final class StringCommands {
     private static void incrbyfloat(CommandContext ctx) {
         Key key = ctx.key(1);
         StringValue v = ctx.write(key, ValueType.STRING);
-        BigDecimal cur = BigDecimal.ZERO;
-        if (v != null) {
-            cur = NumberFormat.parseDecimal(v.bytes());
-            if (cur == null) {
-                throw new CommandError(Errors.NOT_FLOAT);
-            }
-        }
-        Double incD = NumberFormat.parseDouble(ctx.arg(2));
-        if (incD == null) {
+        LongDouble cur = v == null ? LongDouble.ZERO : LongDouble.parse(v.bytes());
+        LongDouble inc = LongDouble.parse(ctx.arg(2));
+        if (cur == null || inc == null) {
             throw new CommandError(Errors.NOT_FLOAT);
         }
-        if (incD.isInfinite()) {
+        LongDouble result = cur.add(inc);
+        if (result == null || result.isInfinite()) {
             throw new CommandError(Errors.INCR_NAN_OR_INF);
         }
-        BigDecimal inc = NumberFormat.parseDecimal(ctx.arg(2));
-        BigDecimal result = cur.add(inc);
-        if (Double.isInfinite(result.doubleValue())) {
-            throw new CommandError(Errors.INCR_NAN_OR_INF);
-        }
-        byte[] b = NumberFormat.formatHuman(result).getBytes(StandardCharsets.US_ASCII);
-        if (v != null) {
-            v.set(b, false);
-        } else {
+        byte[] b = result.toHumanString().getBytes(StandardCharsets.US_ASCII);
+        if (v == null) {
             store(ctx, key, b, false);
+            v = (StringValue) ctx.db().peek(key);
+        } else {
+            v.set(b, false);
         }
+        v.notInteger();
         ctx.modified(key);
         ctx.notify(EventClass.STRING, "incrbyfloat", key);
         ctx.reply().bulk(b);
@@ -452,6 +467,11 @@ public final class StringCommands {
     }
 
     private static void lcs(CommandContext ctx) {
+        RValue va = ctx.lookupRead(ctx.key(1));
+        RValue vb = ctx.lookupRead(ctx.key(2));
+        if ((va != null && va.type() != ValueType.STRING) || (vb != null && vb.type() != ValueType.STRING)) {
+            throw new CommandError("ERR The specified keys must contain string values");
+        }
         boolean getLen = false;
         boolean getIdx = false;
         boolean withMatchLen = false;
@@ -464,34 +484,30 @@ public final class StringCommands {
             } else if (ctx.is(i, "WITHMATCHLEN")) {
                 withMatchLen = true;
             } else if (ctx.is(i, "MINMATCHLEN") && i + 1 < ctx.argc()) {
-                minMatchLen = ctx.longArg(++i);
-                if (minMatchLen < 0) {
-                    minMatchLen = 0;
-                }
+                minMatchLen = Math.max(0, ctx.longArg(++i));
             } else {
                 throw new CommandError(Errors.SYNTAX);
             }
-        }
-        RValue va = ctx.lookupRead(ctx.key(1));
-        RValue vb = ctx.lookupRead(ctx.key(2));
-        if ((va != null && va.type() != ValueType.STRING) || (vb != null && vb.type() != ValueType.STRING)) {
-            throw new CommandError("ERR The specified keys must contain string values");
         }
         if (getIdx && getLen) {
             throw new CommandError("ERR If you want both the length and indexes, please just use IDX.");
         }
         byte[] a = va == null ? new byte[0] : ((StringValue) va).bytes();
         byte[] b = vb == null ? new byte[0] : ((StringValue) vb).bytes();
-        if ((long) a.length * b.length > 100_000_000L) {
+        // Redis refuses when its uint32 table would exceed proto-max-bulk-len; the same bound keeps ours in an array
+        long cells = (a.length + 1L) * (b.length + 1L);
+        if (cells * 4 > ctx.engine().config().protoMaxBulkLen || cells > Integer.MAX_VALUE - 8) {
             throw new CommandError("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
         }
-        int[][] dp = new int[a.length + 1][b.length + 1];
+        int w = b.length + 1;
+        int[] dp = new int[(int) cells];
         for (int i = 1; i <= a.length; i++) {
             for (int j = 1; j <= b.length; j++) {
-                dp[i][j] = a[i - 1] == b[j - 1] ? dp[i - 1][j - 1] + 1 : Math.max(dp[i - 1][j], dp[i][j - 1]);
+                dp[i * w + j] = a[i - 1] == b[j - 1] ? dp[(i - 1) * w + j - 1] + 1
+                        : Math.max(dp[(i - 1) * w + j], dp[i * w + j - 1]);
             }
         }
-        int idx = dp[a.length][b.length];
+        int idx = dp[a.length * w + b.length];
         ReplyBuffer r = ctx.reply();
         if (getLen) {
             r.integer(idx);
@@ -525,7 +541,7 @@ public final class StringCommands {
                 i--;
                 j--;
             } else {
-                if (dp[i - 1][j] > dp[i][j - 1]) {
+                if (dp[(i - 1) * w + j] > dp[i * w + j - 1]) {
                     i--;
                 } else {
                     j--;

@@ -41,7 +41,7 @@ final class TransactionCommands {
             reset(ctx);
             throw new CommandError(Errors.EXECABORT);
         }
-        if (c.watchInvalidated) {
+        if (ctx.engine().watchFailed(c, ctx.now())) {
             reset(ctx);
             ctx.reply().nullArray();
             return;

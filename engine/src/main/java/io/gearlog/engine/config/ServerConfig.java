@@ -90,7 +90,8 @@ public final class ServerConfig {
             }
             notifyKeyspaceEvents = f;
         });
-        integer("hz", true, 1, 500, () -> hz, v -> hz = (int) (long) v);
+        // Redis accepts any non-negative hz and clamps it to 1..500
+        integer("hz", true, 0, Integer.MAX_VALUE, () -> hz, v -> hz = (int) Math.max(1, Math.min(500, v)));
         integer("timeout", true, 0, Integer.MAX_VALUE, () -> timeout, v -> timeout = v);
         add("loglevel", true, () -> loglevel, v -> {
             String l = v.toLowerCase(Locale.ROOT);
@@ -100,7 +101,7 @@ public final class ServerConfig {
             loglevel = l;
         });
         str("logfile", false, () -> logfile, v -> logfile = v);
-        integer("maxclients", true, 1, Integer.MAX_VALUE, () -> maxclients, v -> maxclients = (int) (long) v);
+        integer("maxclients", true, 1, 4294967295L, () -> maxclients, v -> maxclients = (int) Math.min(Integer.MAX_VALUE, v));
         integer("slowlog-log-slower-than", true, -1, Long.MAX_VALUE, () -> slowlogLogSlowerThan, v -> slowlogLogSlowerThan = v);
         integer("slowlog-max-len", true, 0, Integer.MAX_VALUE, () -> slowlogMaxLen, v -> slowlogMaxLen = (int) (long) v);
         memory("proto-max-bulk-len", true, 1024 * 1024, Long.MAX_VALUE, () -> protoMaxBulkLen, v -> protoMaxBulkLen = v);

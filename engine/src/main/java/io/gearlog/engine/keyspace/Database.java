@@ -74,13 +74,19 @@ public final class Database {
         }
     }
 
-    /** Adds or replaces the value; the key loses any TTL. Does not emit events. */
+    /**
+     * Adds or replaces the value; the key loses any TTL. Emits only the {@code new} event when the key did not
+     * exist (Redis emits it from dbAdd); the command emits its own events.
+     */
     public void put(Key key, RValue value) {
         RValue old = dict.put(key, value);
         if (old != null && old.expireAt != RValue.NO_EXPIRE) {
             volatileKeys--;
         }
         value.expireAt = RValue.NO_EXPIRE;
+        if (old == null) {
+            keyspace.events.emit(EventClass.NEW, "new", index, key.bytes());
+        }
     }
 
     /** Adds or replaces the value, keeping the old value's TTL (SET KEEPTTL). */

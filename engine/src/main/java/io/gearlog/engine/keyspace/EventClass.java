@@ -66,11 +66,12 @@ public final class EventClass {
             if ((flags & EVICTED) != 0) sb.append('e');
             if ((flags & STREAM) != 0) sb.append('t');
             if ((flags & MODULE) != 0) sb.append('d');
+            // Redis 7.0 lists 'n' only here, so "An" reads back as "A"
+            if ((flags & NEW) != 0) sb.append('n');
         }
         if ((flags & KEYSPACE) != 0) sb.append('K');
         if ((flags & KEYEVENT) != 0) sb.append('E');
         if ((flags & KEY_MISS) != 0) sb.append('m');
-        if ((flags & NEW) != 0) sb.append('n');
         return sb.toString();
     }
 }

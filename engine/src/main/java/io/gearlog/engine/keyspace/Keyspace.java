@@ -43,23 +43,28 @@ public final class Keyspace {
         }
     }
 
+    /*
+     * The listener hears about a flush before the keys go (WATCH fails only for watched keys that existed, as in
+     * Redis) and about a swap both before and after it (a watched key that exists on either side of the swap).
+     */
     public void flushAll() {
         for (Database d : databases) {
-            d.clear();
-            if (modificationListener != null) {
-                modificationListener.databaseModified(d);
-            }
+            flush(d);
         }
     }
 
     public void flush(Database d) {
-        d.clear();
         if (modificationListener != null) {
             modificationListener.databaseModified(d);
         }
+        d.clear();
     }
 
     public void swap(int a, int b) {
+        if (modificationListener != null) {
+            modificationListener.databaseModified(databases[a]);
+            modificationListener.databaseModified(databases[b]);
+        }
         databases[a].swapWith(databases[b]);
         if (modificationListener != null) {
             modificationListener.databaseModified(databases[a]);

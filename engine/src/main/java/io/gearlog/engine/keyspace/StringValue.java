@@ -6,6 +6,8 @@ import io.gearlog.engine.reply.NumberFormat;
 public final class StringValue extends RValue {
     private byte[] bytes;
     private boolean raw;
+    /** Created from a float result (INCRBYFLOAT): Redis stores those as embstr/raw even when they look integral. */
+    private boolean notInt;
 
     public StringValue(byte[] bytes) {
         this.bytes = bytes;
@@ -18,6 +20,12 @@ public final class StringValue extends RValue {
     public void set(byte[] bytes, boolean raw) {
         this.bytes = bytes;
         this.raw = raw;
+        this.notInt = false;
+    }
+
+    /** Marks the value as a plain (non-integer) string object, as INCRBYFLOAT results are. */
+    public void notInteger() {
+        this.notInt = true;
     }
 
     @Override
@@ -27,7 +35,7 @@ public final class StringValue extends RValue {
 
     @Override
     public String encoding() {
-        if (!raw && bytes.length <= 20 && NumberFormat.isLong(bytes)) {
+        if (!raw && !notInt && bytes.length <= 20 && NumberFormat.isLong(bytes)) {
             return "int";
         }
         return (!raw && bytes.length <= 44) ? "embstr" : "raw";
@@ -37,6 +45,7 @@ public final class StringValue extends RValue {
     public RValue copy() {
         StringValue v = new StringValue(bytes.clone());
         v.raw = raw;
+        v.notInt = notInt;
         return v;
     }
 
