@@ -163,7 +163,7 @@ class LaunchTest {
                 + "notify-keyspace-events KEA\n");
         try (ServerProcess p = new ServerProcess(conf.toString(), "--requirepass", "pw", "--loglevel", "notice")) {
             int port = p.awaitPort();
-            for (String phase : List.of("Gearlog 0.1.0 starting: pid ", "Journal opened at ", "Recovered 0 records in ",
+            for (String phase : List.of("Gearlog 0.1.0 starting: pid ", "Journal opened at ", "Recovered 0 journal records in ",
                     "Ready to accept connections on 127.0.0.1:" + port)) {
                 assertTrue(p.logged(phase), () -> phase + " not in " + p.out);
             }
@@ -184,7 +184,7 @@ class LaunchTest {
         }
         try (ServerProcess p = new ServerProcess(conf.toString(), "--requirepass", "pw")) {
             int port = p.awaitPort();
-            assertTrue(p.logged("Recovered 2 records in "), () -> p.out.toString());
+            assertTrue(p.logged("Recovered 2 journal records in "), () -> p.out.toString());
             try (Jedis j = new Jedis("127.0.0.1", port)) {
                 j.auth("pw");
                 assertEquals("across restarts", j.get("kept"));
