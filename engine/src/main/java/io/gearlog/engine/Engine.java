@@ -580,10 +580,10 @@ public final class Engine {
     /** Returned by the journal methods when this one record was refused but the journal itself is fine. */
     static final long RECORD_REFUSED = -2;
     /**
-     * Largest record the journal takes: Chronicle Queue's message limit for the journal's block size (16 MB).
-     * Checked before appending because a failed oversized append leaves a partial record behind.
+     * Largest record the journal takes (about 1 GB, more than a 512 MB bulk needs). Checked before appending
+     * because a failed oversized append leaves a partial record behind.
      */
-    static final long JOURNAL_MAX_RECORD = 16L << 20;
+    static final long JOURNAL_MAX_RECORD = io.gearlog.journal.Journal.MAX_RECORD_BYTES;
     private String refusedRecord;
 
     /** An upper bound of the encoded size of an argv record. */

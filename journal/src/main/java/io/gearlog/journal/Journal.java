@@ -123,9 +123,19 @@ public final class Journal implements AutoCloseable {
     private static SingleChronicleQueue buildQueue(Path dataDir, RollCycle rollCycle) {
         return SingleChronicleQueueBuilder.single(dataDir.resolve(DIRECTORY).toFile())
                 .rollCycle(rollCycle)
+                .blockSize(BLOCK_SIZE)
                 .timeoutMS(2_000)
                 .build();
     }
+
+    /**
+     * Chronicle maps cycle files in blocks of this size (sparse on disk) and takes messages up to a quarter of it:
+     * 4 GB blocks let one record hold a 512 MB bulk, Redis' largest, with room for the rest of the command.
+     */
+    static final long BLOCK_SIZE = 4L << 30;
+
+    /** Largest record the journal accepts. */
+    public static final long MAX_RECORD_BYTES = BLOCK_SIZE / 4 - (1 << 20);
 
     public static Journal open(Path dataDir) {
         return open(dataDir, RollCycles.FAST_HOURLY);
@@ -161,7 +171,7 @@ public final class Journal implements AutoCloseable {
         if (!Files.isDirectory(d)) {
             throw new JournalException("no journal under " + dataDir);
         }
-        SingleChronicleQueueBuilder b = SingleChronicleQueueBuilder.single(d.toFile()).readOnly(true);
+        SingleChronicleQueueBuilder b = SingleChronicleQueueBuilder.single(d.toFile()).readOnly(true).blockSize(BLOCK_SIZE);
         RollCycle rc = detectRollCycle(d);
         if (rc != null) {
             b.rollCycle(rc);
