@@ -57,10 +57,15 @@ public final class GearlogNode implements AutoCloseable {
         engine = new Engine(config, EngineClock.SYSTEM);
         EngineExtension.installAll(engine, EngineExtension.Role.LIVE);
         SnapshotCatalog catalog = new SnapshotCatalog(dir);
+        // replay applies the journaled layout settings; the ones given at this start win afterwards
+        byte[][] startupLayout = config.dataShapingCommand();
         StartupRecovery.Outcome recovered = StartupRecovery.run(engine, journal, catalog, config.recoverTruncate);
         journal = recovered.journal(); // a new one if the old one was damaged past reading
+        boolean layoutChanged = !java.util.Arrays.deepEquals(startupLayout, config.dataShapingCommand());
+        engine.applyArgv(startupLayout, 0, engine.engineTime(), 0);
         syncer = new JournalSyncer(journal.appender(), config.appendfsync, config.journalMinFreeBytes);
         engine.journal(journal.appender(), syncer);
+
         persistence = new SnapshotService(engine, journal, syncer, catalog, recovered);
         persistence.install();
         config.onChange(() -> {
@@ -70,6 +75,10 @@ public final class GearlogNode implements AutoCloseable {
         });
         engine.onShutdownRequest(() -> onShutdownCommand.run());
         engine.start();
+        if (layoutChanged) {
+            // the appender belongs to the engine thread, so the record is appended there, before any client
+            engine.call(e -> e.journalArgv(io.gearlog.journal.RecordType.COMMAND, e.engineTime(), 0, 0, startupLayout)).get();
+        }
         server = new GearlogServer(engine, config);
         port = server.start();
         ServerLog.notice(String.format(Locale.ROOT, "Ready to accept connections on %s:%d (%s, appendfsync %s) after %.1f s",

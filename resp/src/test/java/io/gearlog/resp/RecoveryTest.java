@@ -393,7 +393,7 @@ class RecoveryTest {
         assertTrue(java.util.regex.Pattern.compile(at + "Journal opened at .*/journal \\(1 cycle files, last index 0x[0-9a-f]+\\)")
                 .matcher(text).find(), text);
         assertTrue(java.util.regex.Pattern.compile(at + "Loaded snapshot snapshot-00000001\\.gls \\(journal index 0x[0-9a-f]+, "
-                + "12 keys, \\d+ B\\) in \\d+\\.\\d s").matcher(text).find(), text);
+                + "12 keys, [\\d.]+ K?B\\) in \\d+\\.\\d s").matcher(text).find(), text);
         assertTrue(java.util.regex.Pattern.compile(at + "Recovered 7 journal records after the snapshot in \\d+\\.\\d s "
                 + "\\(14 keys in total\\)").matcher(text).find(), text);
         assertTrue(java.util.regex.Pattern.compile(at + "Ready to accept connections on 127\\.0\\.0\\.1:\\d+ "

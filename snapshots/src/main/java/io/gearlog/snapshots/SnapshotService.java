@@ -216,7 +216,7 @@ public final class SnapshotService implements PersistenceService, AutoCloseable 
 
     /** A journal-less engine holding the state after record {@code index}; owned by the calling thread. */
     private Engine shadow(long index) {
-        Engine shadow = new Engine(config, engine.clock());
+        Engine shadow = new Engine(config.copy(), engine.clock());
         EngineExtension.installAll(shadow, EngineExtension.Role.SHADOW);
         long after = -1;
         for (SnapshotCatalog.Entry e : catalog.newestFirst()) {

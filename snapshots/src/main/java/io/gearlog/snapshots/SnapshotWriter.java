@@ -69,6 +69,8 @@ public final class SnapshotWriter implements SnapshotContributor.Sink {
                 StandardOpenOption.WRITE)) {
             out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 20);
             raw(header.encode(), 0, SnapshotHeader.SIZE);
+            // values below are rebuilt under the layout settings that were in force at the snapshot's index
+            argv(RecordType.COMMAND, 0, engine.config().dataShapingCommand());
             for (int i = 0; i < ks.count(); i++) {
                 keys += writeDatabase(ks.db(i), engineTime);
             }

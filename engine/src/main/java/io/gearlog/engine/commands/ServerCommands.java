@@ -766,6 +766,7 @@ public final class ServerCommands {
                                 + ch.getKey().name() + "') - " + ex.getMessage());
                     }
                 }
+                journalDataShaping(ctx, changes.keySet());
                 cfg.changed();
                 ctx.engine().clearAppendFailure();
                 r.ok();
@@ -796,6 +797,24 @@ public final class ServerCommands {
                 }
             }
             default -> throw new CommandError(Errors.unknownSubcommand(ctx.str(1), "CONFIG"));
+        }
+    }
+
+    /** Journals the data-shaping part of a CONFIG SET, so replay lays values out as the live run did. */
+    private static void journalDataShaping(CommandContext ctx, java.util.Collection<ServerConfig.Parameter> changed) {
+        if (!ctx.engine().shouldJournal()) {
+            return;
+        }
+        List<byte[]> args = new ArrayList<>(List.of("CONFIG".getBytes(), "SET".getBytes()));
+        for (ServerConfig.Parameter p : changed) {
+            if (ServerConfig.DATA_SHAPING.contains(p.name())) {
+                args.add(p.name().getBytes());
+                args.add(p.getter().get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        if (args.size() > 2) {
+            ctx.engine().journalArgv(io.gearlog.journal.RecordType.COMMAND, ctx.now(), ctx.client().id, ctx.client().db,
+                    args.toArray(new byte[0][]));
         }
     }
 

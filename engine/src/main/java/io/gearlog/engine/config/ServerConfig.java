@@ -233,6 +233,37 @@ public final class ServerConfig {
         }
     }
 
+    /**
+     * Parameters that decide how values are laid out (encodings, stream node sizes) and so what later commands
+     * do (HGETALL order, approximate XTRIM). Their changes are journaled so replay runs under the same values.
+     */
+    public static final List<String> DATA_SHAPING = List.of("hash-max-listpack-entries", "hash-max-listpack-value",
+            "set-max-intset-entries", "zset-max-listpack-entries", "zset-max-listpack-value", "list-max-listpack-size",
+            "stream-node-max-entries", "stream-node-max-bytes");
+
+    /** {@code CONFIG SET} arguments restoring the current data-shaping values. */
+    public byte[][] dataShapingCommand() {
+        List<String> args = new ArrayList<>(List.of("CONFIG", "SET"));
+        for (String name : DATA_SHAPING) {
+            args.add(name);
+            args.add(get(name));
+        }
+        byte[][] argv = new byte[args.size()][];
+        for (int i = 0; i < argv.length; i++) {
+            argv[i] = args.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return argv;
+    }
+
+    /** An independent copy (for engines built off the live one, such as a snapshot's shadow engine). */
+    public ServerConfig copy() {
+        ServerConfig c = new ServerConfig();
+        for (Parameter p : parameters.values()) {
+            c.parameter(p.name()).setter().accept(p.getter().get());
+        }
+        return c;
+    }
+
     public Parameter parameter(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         return parameters.get(aliases.getOrDefault(n, n));
