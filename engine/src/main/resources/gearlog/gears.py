@@ -89,7 +89,8 @@ def begin(seed):
 # ---------------------------------------------------------------- sandbox: modules that reach the host
 
 class _Blocker:
-    BLOCKED = ('java', 'polyglot')
+    # 'polyglot' stays importable: the standard library uses it, and polyglot access is denied anyway
+    BLOCKED = ('java',)
 
     def find_spec(self, name, path=None, target=None):
         if name.split('.')[0] in self.BLOCKED:
@@ -255,6 +256,9 @@ class _Results:
 
 
 def _fail(run, e):
+    if _host.stopping():
+        # being interrupted (abort, time limit): let it end the execution instead of becoming a record error
+        raise e
     run.errors.append(format_error(e))
     run.stop = True
 
@@ -813,6 +817,8 @@ def run_pipeline(run):
         except _FlatError as e:
             run.errors.append(str(e.msg))
         except BaseException as e:
+            if _host.stopping():
+                raise
             run.errors.append(format_error(e))
         head.flush()
     finally:
@@ -841,6 +847,8 @@ def run_script(code, session_id, description):
         exec(compile(code, '<string>', 'exec'), g)
         err = None
     except BaseException as e:
+        if _host.stopping():
+            raise
         err = format_error(e)
     finally:
         _state = None

@@ -52,6 +52,7 @@ public final class GearlogNode implements AutoCloseable {
         ServerLog.notice("Journal opened at " + journal.directory() + " (" + journal.cycleFiles().length
                 + " cycle files, " + (journal.lastIndex() < 0 ? "empty" : "last index " + Journal.formatIndex(journal.lastIndex())) + ")");
         engine = new Engine(config, EngineClock.SYSTEM);
+        io.gearlog.engine.gears.GearsService.install(engine).startPython();
         long after = -1;
         Recovery.Result r = Recovery.run(engine, journal, after, config.recoverTruncate);
         if (r.cutOff() != null) {

@@ -52,6 +52,8 @@ public final class Execution {
     boolean abortRequested;
     /** Why the abort was requested ("aborted" or the time limit), for the error string. */
     String abortReason;
+    /** Set while a worker runs it: asks that worker to interrupt it, with the reason. */
+    java.util.function.Consumer<String> interrupter;
     /** Run on the engine thread when the execution finishes or is aborted (waiting clients). */
     final List<Runnable> onDone = new ArrayList<>();
 
