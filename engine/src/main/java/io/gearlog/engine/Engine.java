@@ -228,11 +228,6 @@ public final class Engine {
         stopHooks.add(r);
     }
 
-    /** True while EXEC runs the queued commands of a transaction. */
-    public boolean inTransaction() {
-        return journalSuppressed > 0 && !replaying;
-    }
-
     public boolean isEngineThread() {
         return Thread.currentThread() == thread;
     }

@@ -84,7 +84,7 @@ public final class GearsCommands {
 
     /** RG.PYEXECUTE and the other blocking commands are refused where blocking is impossible. */
     private static void checkCanBlock(CommandContext ctx, GearsService g) {
-        if (ctx.engine().inTransaction() || g.isInternal(ctx.client())) {
+        if (GearsService.inExec(ctx.engine()) || g.isInternal(ctx.client())) {
             throw new CommandError(GearsService.NO_BLOCKING);
         }
     }
@@ -158,7 +158,7 @@ public final class GearsCommands {
                     + ": installing Python requirements is not supported yet by Gearlog");
             throw new CommandError("Could not satisfy requirements, look at the log file for more information.");
         }
-        long seed = g.journalScript(id, description, unblocking, code);
+        long seed = g.journalScript(id, description, unblocking, code, ctx.now());
         Client c = ctx.client();
         GearsService.Wait wait = g.park(c);
         g.python().submit(new ScriptJob(g, c, wait, code, id, description, unblocking, ctx.now(), seed));

@@ -45,7 +45,7 @@ public final class GearsService {
     private long nextExecution;
     private long journaledPlan;
     private boolean live;
-    private PythonRuntime python;
+    private volatile PythonRuntime python;
     /** Listed sessions (those with registrations); empty until registrations exist. */
     private final TreeMap<String, Object> sessions = new TreeMap<>();
     private final Set<Client> internalClients = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -140,6 +140,14 @@ public final class GearsService {
         return nextPlan.getAndIncrement();
     }
 
+    /**
+     * True while EXEC runs queued commands: the only time a live engine with a journal does not journal writes
+     * itself. (Engine.inExec() says the same where the branches meet.)
+     */
+    public static boolean inExec(Engine e) {
+        return e.appender() != null && !e.replaying() && !e.shouldJournal();
+    }
+
     // ---- internal clients
 
     /** A client for Python's execute(): not listed in CLIENT LIST, db 0, authenticated. */
@@ -180,8 +188,12 @@ public final class GearsService {
     }
 
     private long journal(GearsRecord.Writer w) {
+        return journal(w, engine.clock().currentTimeMillis());
+    }
+
+    private long journal(GearsRecord.Writer w, long time) {
         journaledPlan = nextPlan.get();
-        return engine.journalPayload(RecordType.GEARS, engine.clock().currentTimeMillis(), 0, 0, w.build());
+        return engine.journalPayload(RecordType.GEARS, time, 0, 0, w.build());
     }
 
     private GearsRecord.Writer record(byte subType) {
@@ -195,15 +207,23 @@ public final class GearsService {
         }
     }
 
-    /** Journals a script (RG.PYEXECUTE); returns the seed its Python code sees. */
-    public long journalScript(String sessionId, String description, boolean unblocking, byte[] code) {
+    /**
+     * Journals a script (RG.PYEXECUTE) with the engine time its Python code will see; returns the seed of its
+     * randomness (the record's index), so a debug replay can run it again the same way.
+     */
+    public long journalScript(String sessionId, String description, boolean unblocking, byte[] code, long time) {
         long idx = journal(record(GearsRecord.SCRIPT).str(sessionId).str(description).i8(unblocking ? 1 : 0)
-                .bytes(code));
+                .bytes(code), time);
         return idx >= 0 ? idx : ++scriptSeeds;
     }
 
     private void applyGears(JournalRecord r) {
-        GearsRecord.Reader in = new GearsRecord.Reader(r.payload());
+        applyPayload(r.payload());
+    }
+
+    /** Applies one GEARS payload (journal or snapshot record); data only, no Python. */
+    public void applyPayload(byte[] payload) {
+        GearsRecord.Reader in = new GearsRecord.Reader(payload);
         nextExecution = Math.max(nextExecution, in.nextExecution);
         nextPlan.accumulateAndGet(in.nextPlan, Math::max);
         journaledPlan = nextPlan.get();
