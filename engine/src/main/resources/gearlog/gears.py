@@ -177,12 +177,21 @@ def to_resp(v):
 
 # ---------------------------------------------------------------- records built for Java readers
 
-def mk_rec(key, typ, value):
-    return {'event': None, 'key': key, 'type': typ, 'value': value}
-
-
-def mk_rec_novalue(key):
-    return {'event': None, 'key': key}
+def _keys_records(flat, read_value):
+    """KeysReader records from a flat batch (see Convert.keysBatch); dict order per spec README 6.4."""
+    flat = list(flat)
+    if not read_value:
+        return [{'event': None, 'key': k} for k in flat]
+    out = []
+    for i in range(0, len(flat), 3):
+        t = flat[i + 1]
+        v = flat[i + 2]
+        if t == 'hash':
+            v = mk_dict(v)
+        elif t == 'list':
+            v = list(v)
+        out.append({'event': None, 'key': flat[i], 'type': t, 'value': v})
+    return out
 
 
 def mk_dict(flat):
@@ -765,13 +774,13 @@ def _reader_iter(run):
     if name == 'KeysReader':
         pattern, no_scan, read_value = run.args
         if no_scan:
-            recs, cursor = _host.keys(pattern, 0, read_value, True)
-            yield from recs
+            flat, cursor = _host.keys(pattern, 0, read_value, True)
+            yield from _keys_records(flat, read_value)
             return
         cursor = 0
         while True:
-            recs, cursor = _host.keys(pattern, cursor, read_value, False)
-            yield from recs
+            flat, cursor = _host.keys(pattern, cursor, read_value, False)
+            yield from _keys_records(flat, read_value)
             if cursor == 0:
                 return
     elif name == 'StreamReader':

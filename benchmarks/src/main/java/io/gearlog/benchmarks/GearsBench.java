@@ -15,8 +15,9 @@ import java.util.concurrent.Future;
 /**
  * Gears load driver against a running server: a run() of map/filter/countby over N keys (records per second)
  * and RG.PYEXECUTE "GB('ShardsIDReader').run()" round trips per second. Usage:
- * {@code GearsBench <host> <port> [keys] [roundTrips] [clients]}; {@code benchmarks/gears-bench} starts a server
- * and runs it.
+ * {@code GearsBench <host> <port> [keys] [roundTrips] [clients] [server pid]}; {@code benchmarks/gears-bench}
+ * starts a server and runs it. With the server's pid it also reports the server's CPU time, which stays
+ * meaningful on a machine shared with other work (wall-clock rates then mostly measure the contention).
  */
 public final class GearsBench {
     private static final ProtocolCommand PYEXECUTE = () -> "RG.PYEXECUTE".getBytes(StandardCharsets.UTF_8);
@@ -33,26 +34,33 @@ public final class GearsBench {
         int keys = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
         int roundTrips = args.length > 3 ? Integer.parseInt(args[3]) : 2_000;
         int clients = args.length > 4 ? Integer.parseInt(args[4]) : 4;
+        long pid = args.length > 5 ? Long.parseLong(args[5]) : -1;
         try (Jedis j = new Jedis(host, port, 600_000)) {
             load(j, keys);
             for (int round = 1; round <= 3; round++) {
                 long t0 = System.nanoTime();
+                double cpu0 = cpuSeconds(pid);
                 Object reply = j.sendCommand(PYEXECUTE, SCAN_JOB);
                 double secs = (System.nanoTime() - t0) / 1e9;
+                double cpu = cpuSeconds(pid) - cpu0;
                 check(reply, 5);
-                System.out.printf(Locale.ROOT, "run() map/filter/countby over %,d keys, round %d: %.2f s, %,.0f records/s%n",
-                        keys, round, secs, keys / secs);
+                System.out.printf(Locale.ROOT, "run() map/filter/countby over %,d keys, round %d: %.2f s wall, %,.0f records/s%s%n",
+                        keys, round, secs, keys / secs, cpu > 0 ? String.format(Locale.ROOT,
+                                "; server CPU %.2f s, %,.0f records per CPU second", cpu, keys / cpu) : "");
             }
             for (int i = 0; i < 200; i++) {
                 j.sendCommand(PYEXECUTE, SHARDS_JOB);
             }
             long t0 = System.nanoTime();
+            double cpu0 = cpuSeconds(pid);
             for (int i = 0; i < roundTrips; i++) {
                 j.sendCommand(PYEXECUTE, SHARDS_JOB);
             }
             double secs = (System.nanoTime() - t0) / 1e9;
-            System.out.printf(Locale.ROOT, "RG.PYEXECUTE \"%s\", 1 client: %,.0f round trips/s (%.2f ms each)%n",
-                    SHARDS_JOB, roundTrips / secs, secs * 1000 / roundTrips);
+            double cpu = cpuSeconds(pid) - cpu0;
+            System.out.printf(Locale.ROOT, "RG.PYEXECUTE \"%s\", 1 client: %,.0f round trips/s (%.2f ms each)%s%n",
+                    SHARDS_JOB, roundTrips / secs, secs * 1000 / roundTrips, cpu > 0 ? String.format(Locale.ROOT,
+                            "; server CPU %.2f ms per call", cpu * 1000 / roundTrips) : "");
         }
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         List<Future<?>> fs = new ArrayList<>();
@@ -74,6 +82,20 @@ public final class GearsBench {
         pool.shutdown();
         System.out.printf(Locale.ROOT, "RG.PYEXECUTE \"%s\", %d clients: %,.0f round trips/s%n",
                 SHARDS_JOB, clients, (long) clients * roundTrips / secs);
+    }
+
+    /** User plus system CPU time of process {@code pid} from /proc, or 0 when unknown. */
+    private static double cpuSeconds(long pid) {
+        if (pid <= 0) {
+            return 0;
+        }
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private static void load(Jedis j, int keys) {

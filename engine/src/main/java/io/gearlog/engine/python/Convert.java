@@ -1,5 +1,6 @@
 package io.gearlog.engine.python;
 
+import io.gearlog.engine.gears.GearsService;
 import io.gearlog.engine.gears.RedisDictOrder;
 import io.gearlog.engine.gears.Replies;
 import org.graalvm.polyglot.Value;
@@ -18,16 +19,12 @@ import java.util.List;
  * spec README section 6.1 with the dict order of section 6.4. Worker thread only.
  */
 final class Convert {
-    private final Value mkRec;
-    private final Value mkRecNoValue;
     private final Value mkDict;
     private final Value mkList;
     private final Value mkBytearray;
     private final Value mkStream;
 
     Convert(Value gears) {
-        mkRec = gears.getMember("mk_rec");
-        mkRecNoValue = gears.getMember("mk_rec_novalue");
         mkDict = gears.getMember("mk_dict");
         mkList = gears.getMember("mk_list");
         mkBytearray = gears.getMember("mk_bytearray");
@@ -87,29 +84,45 @@ final class Convert {
         return mkList.execute(ProxyArray.fromArray(elements));
     }
 
-    /** A KeysReader record. */
-    Value keysRecord(byte[] key, String type, Object value, boolean readValue) {
-        Object k = str(key);
-        if (!readValue) {
-            return mkRecNoValue.execute(k);
-        }
-        Object v = null;
-        if (value instanceof byte[] b) {
-            v = str(b);
-        } else if (value instanceof Replies.Hash h) {
-            v = hash(h.flat());
-        } else if (value instanceof List<?> l) {
-            Object[] out = new Object[l.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = str((byte[]) l.get(i));
+    /**
+     * A batch of KeysReader records, flat for Python to build the dicts in one loop: key names only without
+     * values, else {@code key, type, value} triples where a hash value is its field/value pairs in dict order and
+     * a list value its elements.
+     */
+    ProxyArray keysBatch(List<GearsService.ReaderRecord> records, boolean readValue) {
+        Object[] out = new Object[records.size() * (readValue ? 3 : 1)];
+        int j = 0;
+        for (GearsService.ReaderRecord r : records) {
+            out[j++] = str(r.key());
+            if (!readValue) {
+                continue;
             }
-            v = list(out);
+            out[j++] = r.type();
+            Object value = r.value();
+            Object v = null;
+            if (value instanceof byte[] b) {
+                v = str(b);
+            } else if (value instanceof Replies.Hash h) {
+                v = orderedPairs(h.flat());
+            } else if (value instanceof List<?> l) {
+                Object[] elems = new Object[l.size()];
+                for (int i = 0; i < elems.length; i++) {
+                    elems[i] = str((byte[]) l.get(i));
+                }
+                v = ProxyArray.fromArray(elems);
+            }
+            out[j++] = v;
         }
-        return mkRec.execute(k, type, v);
+        return ProxyArray.fromArray(out);
     }
 
     /** A dict built from field/value pairs (in source order), iterating like RedisGears' native dict. */
     Value hash(List<byte[]> flat) {
+        return mkDict.execute(orderedPairs(flat));
+    }
+
+    /** Field/value pairs (source order, duplicates merged) reordered as RedisGears' native dict iterates them. */
+    private ProxyArray orderedPairs(List<byte[]> flat) {
         List<byte[]> names = new ArrayList<>(flat.size() / 2);
         List<byte[]> values = new ArrayList<>(flat.size() / 2);
         for (int i = 0; i + 1 < flat.size(); i += 2) {
@@ -128,7 +141,7 @@ final class Convert {
             out[j++] = str(names.get(idx));
             out[j++] = str(values.get(idx));
         }
-        return mkDict.execute(ProxyArray.fromArray(out));
+        return ProxyArray.fromArray(out);
     }
 
     private static int indexOf(List<byte[]> l, byte[] b) {

@@ -185,13 +185,9 @@ final class HostApi {
         boolean exact = a[3].asBoolean();
         long t0 = System.nanoTime();
         GearsService.KeysBatch b = w.onEngine(eng -> gears.readKeys(pattern, cursor, readValue, exact, BATCH));
-        Object[] recs = new Object[b.records().size()];
-        for (int i = 0; i < recs.length; i++) {
-            GearsService.ReaderRecord r = b.records().get(i);
-            recs[i] = w.convert.keysRecord(r.key(), r.type(), r.value(), readValue);
-        }
+        ProxyArray flat = w.convert.keysBatch(b.records(), readValue);
         readNanos += System.nanoTime() - t0;
-        return ProxyArray.fromArray(ProxyArray.fromArray(recs), b.cursor());
+        return ProxyArray.fromArray(flat, b.cursor());
     }
 
     @SuppressWarnings("unchecked")
