@@ -846,6 +846,20 @@ def outcome(run):
     return (res, [str(e) for e in run.errors], run.read_ns, list(run.step_ns))
 
 
+_code_cache = {}
+
+
+def _compiled(code):
+    # clients tend to send the same scripts again: reusing the code object lets GraalPy reuse compiled code
+    c = _code_cache.get(code)
+    if c is None:
+        c = compile(code, '<string>', 'exec')
+        if len(_code_cache) >= 256:
+            _code_cache.pop(next(iter(_code_cache)))
+        _code_cache[code] = c
+    return c
+
+
 def run_script(code, session_id, description):
     """Evaluates a script body in fresh session globals; returns (error or None, pending run or None)."""
     global _state
@@ -853,7 +867,7 @@ def run_script(code, session_id, description):
     _state = st
     try:
         g = session_globals()
-        exec(compile(code, '<string>', 'exec'), g)
+        exec(_compiled(code), g)
         err = None
     except BaseException as e:
         if _host.stopping():
