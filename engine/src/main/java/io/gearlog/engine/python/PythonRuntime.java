@@ -92,7 +92,6 @@ public final class PythonRuntime {
      */
     synchronized Job take(Worker w) throws InterruptedException {
         idle.add(w);
-        notifyAll();
         try {
             while (true) {
                 if (stopped) {
@@ -105,6 +104,8 @@ public final class PythonRuntime {
             }
         } finally {
             idle.remove(w);
+            // a cold worker may have left a job to this one; now that it is busy, they look again
+            notifyAll();
         }
     }
 

@@ -38,7 +38,7 @@ public final class Worker {
     volatile boolean warm;
     private volatile boolean stopping;
 
-    Context ctx;
+    volatile Context ctx;
     /** Functions of the gears module in this context. */
     Value gears;
     Value fnBegin;
@@ -58,7 +58,7 @@ public final class Worker {
     /** The token the time limit already interrupted (so the watchdog asks once). */
     volatile Object limitSignalled;
     private String interruptReason;
-    private boolean cancelled;
+    private volatile boolean cancelled;
 
     /** The virtual clock Python's time functions read: the record's time, plus 1 microsecond per read. */
     private long clockBaseNanos;
