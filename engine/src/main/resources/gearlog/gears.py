@@ -919,9 +919,12 @@ def log(*args, **kwargs):
     if kwargs:
         raise TypeError('log() got an unexpected keyword argument %r' % next(iter(kwargs)))
     if len(args) == 2 and level is None:
-        # legacy form log(level, message)
-        level, message = args
-        _host.log('warning', 'GEARS: log(level, message) is deprecated, use log(message, level=level)')
+        if args[0] in _LEVELS and args[1] not in _LEVELS:
+            # legacy form log(level, message)
+            level, message = args
+            _host.log('warning', 'GEARS: log(level, message) is deprecated, use log(message, level=level)')
+        else:
+            message, level = args
     elif len(args) == 1:
         message = args[0]
     else:

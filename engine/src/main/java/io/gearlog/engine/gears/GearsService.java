@@ -655,6 +655,7 @@ public final class GearsService {
         sb.append("rg_nregistrations:0\r\n");
         sb.append("rg_executions_queued:").append(python == null ? 0 : python.queued()).append("\r\n");
         sb.append("rg_execution_threads:").append(config.executionThreads).append("\r\n");
+        sb.append("rg_python_workers_alive:").append(python == null ? 0 : python.workersAlive()).append("\r\n");
         sb.append("\r\n# rg_regisrations\r\n");
         sb.append("\r\n# rg_plugins\r\n");
         sb.append("rg_GearsPythonPlugin:10000\r\n");

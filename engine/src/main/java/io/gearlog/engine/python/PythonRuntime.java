@@ -142,6 +142,17 @@ public final class PythonRuntime {
         }
     }
 
+    /** Workers whose thread runs (for INFO). */
+    public int workersAlive() {
+        int n = 0;
+        for (Worker w : workers) {
+            if (w.alive()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Bytes allocated so far by the worker threads (RG.PYSTATS TotalAllocated). */
     public long allocatedBytes() {
         long total = 0;

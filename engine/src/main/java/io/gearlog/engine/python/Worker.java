@@ -100,7 +100,13 @@ public final class Worker {
                 ensureContext();
             }
             while (!stopping) {
-                PythonRuntime.Job job = rt.take(this);
+                PythonRuntime.Job job;
+                try {
+                    job = rt.take(this);
+                } catch (InterruptedException e) {
+                    // Context.interrupt also interrupts the thread; only a shutdown ends the worker
+                    continue;
+                }
                 if (job == null) {
                     break;
                 }
@@ -115,10 +121,10 @@ public final class Worker {
                 } finally {
                     closeAtomic();
                     running = null;
+                    // an interrupt aimed at the job must not leak into the next one
+                    Thread.interrupted();
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (Throwable t) {
             ServerLog.warning("Python worker " + index + " stopped: " + t);
         } finally {
@@ -207,6 +213,7 @@ public final class Worker {
     // ---- what runs, interrupts
 
     void runningNow(Object token) {
+        Thread.interrupted();
         synchronized (guard) {
             running = token;
             runningSince = System.nanoTime();
@@ -217,6 +224,7 @@ public final class Worker {
     /** Clears the running token; returns why it was interrupted, or null. */
     String runningDone() {
         synchronized (guard) {
+            Thread.interrupted();
             running = null;
             String r = interruptReason;
             interruptReason = null;
@@ -284,6 +292,10 @@ public final class Worker {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    boolean alive() {
+        return thread != null && thread.isAlive();
     }
 
     boolean isCancelled() {

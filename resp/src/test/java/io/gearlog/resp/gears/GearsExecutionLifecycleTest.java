@@ -146,6 +146,11 @@ class GearsExecutionLifecycleTest {
             assertEquals(results, other.call("RG.GETRESULTS", id));
             assertEquals("+PONG", other.call("PING"));
             assertEquals("[[\"after\"], []]", other.call("RG.PYEXECUTE", "GB('ShardsIDReader').map(lambda x: 'after').run()"));
+            // the interrupted worker goes on serving
+            assertTrue(other.call("INFO", "rg").contains("rg_python_workers_alive:3"), other.call("INFO", "rg"));
+            for (int i = 0; i < 6; i++) {
+                assertEquals("[[\"1\"], []]", other.call("RG.PYEXECUTE", "GB('ShardsIDReader').run()"));
+            }
         }
     }
 
