@@ -15,11 +15,13 @@ import java.util.List;
  * Integers are big-endian; {@code str} is an int byte length (-1 = null) and UTF-8 bytes; {@code bytes}
  * is an int length and raw bytes.
  * <pre>
- *   SCRIPT        str sessionId, str description, byte flags (1 = UNBLOCKING), str code
+ *   SCRIPT        str sessionId, str description, byte flags (1 = UNBLOCKING, 2 = code left out: too large),
+ *                 bytes code
  *   EXEC_CREATED  long number, byte flags (1 = registered, 2 = drop when done), long createdAt, long seed,
  *                 int steps, steps x (str type, str name, str arg)
  *   EXEC_FINISHED long number, long totalMillis, long readMillis, int n, n x long stepMillis,
- *                 int results, results x bytes (RESP), int errors, errors x str
+ *                 int results, results x bytes (RESP), int errors, errors x str (results over 8 MB are left
+ *                 out and an error says so)
  *   EXEC_ABORTED  long number, int errors, errors x str
  *   EXEC_DROPPED  long number
  *   COUNTERS      (header only)

@@ -212,8 +212,10 @@ public final class GearsService {
      * randomness (the record's index), so a debug replay can run it again the same way.
      */
     public long journalScript(String sessionId, String description, boolean unblocking, byte[] code, long time) {
-        long idx = journal(record(GearsRecord.SCRIPT).str(sessionId).str(description).i8(unblocking ? 1 : 0)
-                .bytes(code), time);
+        // a script too large for one record is journaled without its code (flag 2): recovery never needs it
+        boolean fits = code.length <= MAX_JOURNALED_RESULTS;
+        long idx = journal(record(GearsRecord.SCRIPT).str(sessionId).str(description)
+                .i8((unblocking ? 1 : 0) | (fits ? 0 : 2)).bytes(fits ? code : new byte[0]), time);
         return idx >= 0 ? idx : ++scriptSeeds;
     }
 
@@ -310,18 +312,34 @@ public final class GearsService {
         return w;
     }
 
+    /** Results larger than this are not journaled (one record must stay well inside a journal block). */
+    static final long MAX_JOURNALED_RESULTS = 8L << 20;
+
     private GearsRecord.Writer finished(Execution e) {
         GearsRecord.Writer w = record(GearsRecord.EXEC_FINISHED).i64(e.number).i64(e.totalMillis).i64(e.readMillis)
                 .i32(e.stepMillis.length);
         for (long m : e.stepMillis) {
             w.i64(m);
         }
-        w.i32(e.results.size());
+        long size = 0;
         for (byte[] r : e.results) {
-            w.bytes(r);
+            size += r.length + 4;
         }
-        w.i32(e.errors.size());
-        for (String s : e.errors) {
+        List<String> errors = e.errors;
+        if (size > MAX_JOURNALED_RESULTS) {
+            // kept in memory as they are; a restart brings the execution back with this note instead
+            w.i32(0);
+            errors = new ArrayList<>(errors);
+            errors.add("Gearlog did not keep the results of this execution across a restart: " + e.results.size()
+                    + " results, " + size + " bytes");
+        } else {
+            w.i32(e.results.size());
+            for (byte[] r : e.results) {
+                w.bytes(r);
+            }
+        }
+        w.i32(errors.size());
+        for (String s : errors) {
             w.str(s);
         }
         return w;
