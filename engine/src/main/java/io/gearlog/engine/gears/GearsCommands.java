@@ -8,7 +8,6 @@ import io.gearlog.engine.command.CommandTable;
 import io.gearlog.engine.python.ScriptJob;
 import io.gearlog.engine.reply.ReplyBuffer;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -436,9 +435,5 @@ public final class GearsCommands {
         arity(ctx, 1, 1);
         gears(ctx).consumeInternalJob();
         ctx.reply().ok();
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }
