@@ -79,8 +79,12 @@ class GearsRestartTest {
             s2.close();
         }
 
-        TestServer s3 = TestServer.start(dir);
+        TestServer s3 = TestServer.start(dir, "--gears-config", "maxexecutions", "7", "MyOption", "hello",
+                "PythonAttemptTraceback", "0");
         try (Rg rg = new Rg(s3)) {
+            // RedisGears load-time arguments: built-in names in any case, others kept verbatim for configGet()
+            assertEquals("[:7, \"hello\", :0]", rg.call("RG.CONFIGGET", "MaxExecutions", "MyOption", "PythonAttemptTraceback"));
+            assertEquals("[[\"hello\"], []]", rg.call("RG.PYEXECUTE", "GB('ShardsIDReader').map(lambda x: configGet('MyOption')).run()"));
             assertEquals("-execution plan does not exist", rg.call("RG.GETRESULTS", a));
             assertEquals("[[], [\"Execution was aborted: the server stopped before it finished\"]]", rg.call("RG.GETRESULTS", d));
             assertEquals(digest, rg.call("DEBUG", "DIGEST"));
