@@ -4,6 +4,7 @@ import io.gearlog.engine.Client;
 import io.gearlog.engine.ClientOutbound;
 import io.gearlog.engine.CommandContext;
 import io.gearlog.engine.Engine;
+import io.gearlog.engine.ServerLog;
 import io.gearlog.engine.command.CommandSpec;
 import io.gearlog.engine.commands.ServerCommands;
 import io.gearlog.engine.keyspace.Database;
@@ -72,7 +73,17 @@ public final class GearsService {
         }
         GearsService s = new GearsService(engine);
         engine.service(NAME, s);
-        engine.service("record:" + RecordType.GEARS, (Engine.RecordApplier) s::applyGears);
+        // GEARS records of another layout (an older applier installed first) still go to that applier
+        Engine.RecordApplier other = engine.service("record:" + RecordType.GEARS);
+        engine.service("record:" + RecordType.GEARS, (Engine.RecordApplier) r -> {
+            if (r.payloadLength() > 0 && r.payload()[0] == GearsRecord.VERSION) {
+                s.applyGears(r);
+            } else if (other != null) {
+                other.apply(r);
+            } else {
+                ServerLog.warning("skipping a GEARS journal record of unknown format (index " + r.index() + ")");
+            }
+        });
         engine.service("record:" + RecordType.EFFECT, (Engine.RecordApplier) r ->
                 engine.applyArgv(r.argv(), r.db(), r.time(), r.index()));
         ServerCommands.addInfoSection(engine, new ServerCommands.InfoSection() {
