@@ -302,6 +302,10 @@ public final class GearsService {
      */
     public List<byte[]> snapshotRecords() {
         List<byte[]> out = new ArrayList<>();
+        if (nextExecution == 0 && nextPlan.get() == 0 && executions.size() == 0) {
+            // gears never used: the snapshot stays as it would be without the gears layer
+            return out;
+        }
         out.add(record(GearsRecord.COUNTERS).build());
         for (Execution e : executions.all()) {
             out.add(created(e).build());

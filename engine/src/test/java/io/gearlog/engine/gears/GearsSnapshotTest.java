@@ -23,6 +23,14 @@ class GearsSnapshotTest {
             new Execution.Step("collect", "collect", ""));
 
     @Test
+    void unusedGearsAddNothingToASnapshot() {
+        GearsService g = GearsService.install(new Engine(new ServerConfig(), EngineClock.SYSTEM));
+        assertEquals(List.of(), g.snapshotRecords());
+        g.takePlanNumber();
+        assertEquals(1, g.snapshotRecords().size());
+    }
+
+    @Test
     void snapshotRecordsRebuildTheExecutionsTable() {
         ServerConfig cfg = new ServerConfig();
         GearsService a = GearsService.install(new Engine(cfg, EngineClock.SYSTEM));
