@@ -3,8 +3,8 @@ package io.gearlog.resp.gears;
 import io.gearlog.resp.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +28,7 @@ class GearsRestartTest {
     }
 
     @Test
-    void executionsAndTheirWritesSurviveARestart() throws Exception {
-        Path dir = Files.createTempDirectory("gearlog-gears-restart");
+    void executionsAndTheirWritesSurviveARestart(@TempDir Path dir) throws Exception {
         String a;
         String b;
         String c;

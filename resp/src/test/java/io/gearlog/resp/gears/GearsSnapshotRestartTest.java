@@ -3,8 +3,8 @@ package io.gearlog.resp.gears;
 import io.gearlog.resp.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -15,8 +15,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class GearsSnapshotRestartTest {
     @Test
-    void executionsSurviveASnapshot() throws Exception {
-        Path dir = Files.createTempDirectory("gearlog-gears-snapshot");
+    void executionsSurviveASnapshot(@TempDir Path dir) throws Exception {
         String a;
         String b;
         String digest;
