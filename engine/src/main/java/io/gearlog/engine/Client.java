@@ -2,6 +2,7 @@ package io.gearlog.engine;
 
 import io.gearlog.engine.keyspace.Key;
 import io.gearlog.engine.reply.ReplyBuffer;
+import io.gearlog.journal.RecordType;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,6 +30,10 @@ public final class Client {
     public String lastCommand = "NULL";
     public boolean closing;
     public boolean replaying;
+    /** How this client's writes are journaled: COMMAND for connections, EFFECT for Python executions. */
+    public byte journalType = RecordType.COMMAND;
+    /** The journal record's origin: the client id, or the execution number for EFFECT records. */
+    public long journalOrigin;
     /** Replies are suppressed (CLIENT REPLY OFF/SKIP). */
     public int replyMode;
 
@@ -54,6 +59,7 @@ public final class Client {
     public Client(long id, ClientOutbound outbound) {
         this.id = id;
         this.outbound = outbound;
+        this.journalOrigin = id;
     }
 
     public int protocol() {

@@ -77,6 +77,7 @@ public final class Engine {
     private final Client replayClient;
     private final Map<String, Object> services = new LinkedHashMap<>();
     private final SlowLog slowLog = new SlowLog();
+    private final List<Runnable> stopHooks = new ArrayList<>();
 
     private JournalAppender appender;
     private JournalSyncer syncer;
@@ -228,6 +229,14 @@ public final class Engine {
                 Thread.currentThread().interrupt();
             }
         }
+        for (Runnable r : stopHooks) {
+            r.run();
+        }
+    }
+
+    /** Runs {@code r} after the engine thread stopped (services with threads of their own, e.g. Python workers). */
+    public void onStop(Runnable r) {
+        stopHooks.add(r);
     }
 
     public boolean isEngineThread() {
@@ -501,7 +510,7 @@ public final class Engine {
                     stats.totalErrorReplies++;
                     return;
                 }
-                long idx = journalArgv(RecordType.COMMAND, now, c.id, c.db, argv);
+                long idx = journalArgv(c.journalType, now, c.journalOrigin, c.db, argv);
                 if (idx < 0) {
                     c.reply.error(appendError(idx));
                     stats.totalErrorReplies++;

@@ -19,5 +19,6 @@ public final class Commands {
         SetCommands.register(t);
         SortedSetCommands.register(t);
         StreamCommands.register(t);
+        io.gearlog.engine.gears.GearsCommands.register(t);
     }
 }

@@ -64,6 +64,10 @@ public final class ServerConfig {
     public volatile int executionThreads = 3;
     public volatile boolean pythonAllowFiles;
     public volatile String pythonWheelsDir = "";
+    /** Python code running longer than this (script body or execution) is interrupted; 0 = no limit. */
+    public volatile long pythonTimeLimit;
+    /** RedisGears load-time arguments: name value pairs (MaxExecutions 500 MyOption x ...). */
+    public volatile String gearsConfig = "";
 
     public ServerConfig() {
         str("bind", false, () -> bind, v -> bind = v.trim().isEmpty() ? "127.0.0.1" : v.trim().split("\\s+")[0]);
@@ -163,6 +167,8 @@ public final class ServerConfig {
         integer("execution-threads", false, 1, 64, () -> executionThreads, v -> executionThreads = (int) (long) v);
         bool("python-allow-files", false, () -> pythonAllowFiles, v -> pythonAllowFiles = v);
         str("python-wheels-dir", false, () -> pythonWheelsDir, v -> pythonWheelsDir = v);
+        integer("python-time-limit", true, 0, Long.MAX_VALUE, () -> pythonTimeLimit, v -> pythonTimeLimit = v);
+        str("gears-config", false, () -> gearsConfig, v -> gearsConfig = v);
     }
 
     private void add(String name, boolean mutable, Supplier<String> getter, Consumer<String> setter) {

@@ -1,0 +1,703 @@
+package io.gearlog.engine.gears;
+
+import io.gearlog.engine.Client;
+import io.gearlog.engine.ClientOutbound;
+import io.gearlog.engine.CommandContext;
+import io.gearlog.engine.Engine;
+import io.gearlog.engine.ServerLog;
+import io.gearlog.engine.command.CommandSpec;
+import io.gearlog.engine.commands.ServerCommands;
+import io.gearlog.engine.keyspace.Database;
+import io.gearlog.engine.keyspace.Key;
+import io.gearlog.engine.keyspace.RValue;
+import io.gearlog.engine.keyspace.StringValue;
+import io.gearlog.engine.python.PythonRuntime;
+import io.gearlog.engine.reply.ReplyBuffer;
+import io.gearlog.engine.util.Glob;
+import io.gearlog.journal.JournalRecord;
+import io.gearlog.journal.RecordType;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The gears model of one server: configuration, the executions table, id counters, the GEARS journal records
+ * that make executions survive restarts, and the engine-side half of what Python code does (execute(), reader
+ * batches). Registered as {@code engine.service("gears")}. Owned by the engine thread, except {@link #nextPlan}
+ * (taken by Python workers) and {@link #config} (read by them).
+ */
+public final class GearsService {
+    public static final String NAME = "gears";
+    /** Error of RG.PYEXECUTE and other blocking RG commands where blocking is impossible. */
+    public static final String NO_BLOCKING = "Can not run gears inside a multi exec, lua, or when blocking is not allowed";
+
+    private final Engine engine;
+    private final GearsConfig config;
+    private final ExecutionTable executions = new ExecutionTable();
+    private final AtomicLong nextPlan = new AtomicLong();
+    private long nextExecution;
+    private long journaledPlan;
+    private boolean live;
+    private volatile PythonRuntime python;
+    /** Listed sessions (those with registrations); empty until registrations exist. */
+    private final TreeMap<String, Object> sessions = new TreeMap<>();
+    private final Set<Client> internalClients = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Reads values for reader records (HGETALL, LRANGE, XREAD); engine thread only. */
+    private final Client readerClient;
+    private long scriptSeeds;
+    private long peakHeap;
+
+    private GearsService(Engine engine) {
+        this.engine = engine;
+        this.config = new GearsConfig(engine.config().executionThreads);
+        this.config.loadTime(engine.config().gearsConfig);
+        this.readerClient = newInternalClient(-1_000_000);
+    }
+
+    /**
+     * Makes the gears model part of {@code engine}: the service, its journal record appliers, the INFO section and
+     * the watchdog timer. Needs no Python (a snapshot's shadow engine calls only this). Idempotent.
+     */
+    public static GearsService install(Engine engine) {
+        GearsService g = engine.service(NAME);
+        if (g != null) {
+            return g;
+        }
+        GearsService s = new GearsService(engine);
+        engine.service(NAME, s);
+        // GEARS records of another layout (an older applier installed first) still go to that applier
+        Engine.RecordApplier other = engine.service("record:" + RecordType.GEARS);
+        engine.service("record:" + RecordType.GEARS, (Engine.RecordApplier) r -> {
+            if (r.payloadLength() > 0 && r.payload()[0] == GearsRecord.VERSION) {
+                s.applyGears(r);
+            } else if (other != null) {
+                other.apply(r);
+            } else {
+                ServerLog.warning("skipping a GEARS journal record of unknown format (index " + r.index() + ")");
+            }
+        });
+        engine.service("record:" + RecordType.EFFECT, (Engine.RecordApplier) r ->
+                engine.applyArgv(r.argv(), r.db(), r.time(), r.index()));
+        ServerCommands.addInfoSection(engine, new ServerCommands.InfoSection() {
+            @Override
+            public String name() {
+                return "rg";
+            }
+
+            @Override
+            public void write(CommandContext ctx, StringBuilder sb) {
+                s.info(sb);
+            }
+        });
+        engine.addTimer(100, s::watchdog);
+        engine.onStop(s::stopPython);
+        return s;
+    }
+
+    /** The service of {@code engine}, installing it if the server did not. */
+    public static GearsService of(Engine engine) {
+        GearsService g = engine.service(NAME);
+        return g != null ? g : install(engine);
+    }
+
+    /** Starts the Python workers now (worker 0 warms its context in the background). */
+    public synchronized GearsService startPython() {
+        if (python == null) {
+            python = new PythonRuntime(this, config.executionThreads, engine.config().pythonAllowFiles);
+            python.start();
+        }
+        return this;
+    }
+
+    public PythonRuntime python() {
+        if (python == null) {
+            startPython();
+        }
+        return python;
+    }
+
+    private synchronized void stopPython() {
+        if (python != null) {
+            python.shutdown();
+        }
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public GearsConfig config() {
+        return config;
+    }
+
+    public ExecutionTable executions() {
+        return executions;
+    }
+
+    public Map<String, Object> sessions() {
+        return sessions;
+    }
+
+    /** Consumes a plan number (each GearsBuilder); any thread. */
+    public long takePlanNumber() {
+        return nextPlan.getAndIncrement();
+    }
+
+    /**
+     * True while EXEC runs queued commands: the only time a live engine with a journal does not journal writes
+     * itself. (Engine.inExec() says the same where the branches meet.)
+     */
+    public static boolean inExec(Engine e) {
+        return e.appender() != null && !e.replaying() && !e.shouldJournal();
+    }
+
+    // ---- internal clients
+
+    /** A client for Python's execute(): not listed in CLIENT LIST, db 0, authenticated. */
+    public Client newInternalClient(long id) {
+        Client c = new Client(id, ClientOutbound.DISCARD);
+        c.authenticated = true;
+        c.journalType = RecordType.EFFECT;
+        internalClients.add(c);
+        return c;
+    }
+
+    public boolean isInternal(Client c) {
+        return internalClients.contains(c);
+    }
+
+    // ---- recovery and journaling
+
+    /**
+     * First live use after recovery: an execution that had not finished when the process stopped cannot go on (its
+     * Python state is gone), so it is marked aborted, with an error saying so.
+     */
+    public void ensureLive() {
+        if (live || engine.replaying()) {
+            return;
+        }
+        live = true;
+        for (Execution e : new ArrayList<>(executions.all())) {
+            if (!e.finished()) {
+                e.status = Execution.Status.ABORTED;
+                e.errors = List.of("Execution was aborted: the server stopped before it finished");
+                journal(new GearsRecord.Writer(GearsRecord.EXEC_ABORTED, nextExecution, nextPlan.get())
+                        .i64(e.number).i32(1).str(e.errors.get(0)));
+                if (e.dropWhenDone) {
+                    drop(e);
+                }
+            }
+        }
+    }
+
+    private long journal(GearsRecord.Writer w) {
+        return journal(w, engine.clock().currentTimeMillis());
+    }
+
+    private long journal(GearsRecord.Writer w, long time) {
+        journaledPlan = nextPlan.get();
+        return engine.journalPayload(RecordType.GEARS, time, 0, 0, w.build());
+    }
+
+    private GearsRecord.Writer record(byte subType) {
+        return new GearsRecord.Writer(subType, nextExecution, nextPlan.get());
+    }
+
+    /** Journals the plan counter if builders consumed numbers since the last GEARS record. */
+    public void journalCounters() {
+        if (nextPlan.get() != journaledPlan) {
+            journal(record(GearsRecord.COUNTERS));
+        }
+    }
+
+    /**
+     * Journals a script (RG.PYEXECUTE) with the engine time its Python code will see; returns the seed of its
+     * randomness (the record's index), so a debug replay can run it again the same way.
+     */
+    public long journalScript(String sessionId, String description, boolean unblocking, byte[] code, long time) {
+        // a script too large for one record is journaled without its code (flag 2): recovery never needs it
+        boolean fits = code.length <= MAX_JOURNALED_RESULTS;
+        long idx = journal(record(GearsRecord.SCRIPT).str(sessionId).str(description)
+                .i8((unblocking ? 1 : 0) | (fits ? 0 : 2)).bytes(fits ? code : new byte[0]), time);
+        return idx >= 0 ? idx : ++scriptSeeds;
+    }
+
+    private void applyGears(JournalRecord r) {
+        applyPayload(r.payload());
+    }
+
+    /** Applies one GEARS payload (journal or snapshot record); data only, no Python. */
+    public void applyPayload(byte[] payload) {
+        GearsRecord.Reader in = new GearsRecord.Reader(payload);
+        nextExecution = Math.max(nextExecution, in.nextExecution);
+        nextPlan.accumulateAndGet(in.nextPlan, Math::max);
+        journaledPlan = nextPlan.get();
+        switch (in.subType) {
+            case GearsRecord.EXEC_CREATED -> {
+                long number = in.i64();
+                int flags = in.i8();
+                long createdAt = in.i64();
+                long seed = in.i64();
+                int n = in.i32();
+                List<Execution.Step> steps = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    steps.add(new Execution.Step(in.str(), in.str(), in.str()));
+                }
+                Execution e = new Execution(number, (flags & 1) != 0, createdAt, seed, steps);
+                e.dropWhenDone = (flags & 2) != 0;
+                executions.add(e);
+                nextExecution = Math.max(nextExecution, number + 1);
+            }
+            case GearsRecord.EXEC_FINISHED -> {
+                Execution e = executions.get(in.i64());
+                long total = in.i64();
+                long read = in.i64();
+                int n = in.i32();
+                long[] stepMs = new long[n];
+                for (int i = 0; i < n; i++) {
+                    stepMs[i] = in.i64();
+                }
+                List<byte[]> results = in.byteList();
+                List<String> errors = in.strs();
+                if (e != null) {
+                    e.status = Execution.Status.DONE;
+                    e.totalMillis = total;
+                    e.readMillis = read;
+                    e.stepMillis = stepMs.length == e.steps.size() ? stepMs : new long[e.steps.size()];
+                    e.results = results;
+                    e.errors = errors;
+                }
+            }
+            case GearsRecord.EXEC_ABORTED -> {
+                Execution e = executions.get(in.i64());
+                List<String> errors = in.strs();
+                if (e != null) {
+                    e.status = Execution.Status.ABORTED;
+                    e.errors = errors;
+                }
+            }
+            case GearsRecord.EXEC_DROPPED -> {
+                Execution e = executions.get(in.i64());
+                if (e != null) {
+                    executions.remove(e);
+                }
+            }
+            default -> {
+                // SCRIPT and COUNTERS only move the counters
+            }
+        }
+    }
+
+    /**
+     * The gears state as GEARS record payloads which, applied in order to an empty engine, rebuild it (for
+     * snapshots): the counters, then every visible execution.
+     */
+    public List<byte[]> snapshotRecords() {
+        List<byte[]> out = new ArrayList<>();
+        if (nextExecution == 0 && nextPlan.get() == 0 && executions.size() == 0) {
+            // gears never used: the snapshot stays as it would be without the gears layer
+            return out;
+        }
+        out.add(record(GearsRecord.COUNTERS).build());
+        for (Execution e : executions.all()) {
+            out.add(created(e).build());
+            if (e.status == Execution.Status.DONE) {
+                out.add(finished(e).build());
+            } else if (e.status == Execution.Status.ABORTED) {
+                out.add(aborted(e).build());
+            }
+        }
+        return out;
+    }
+
+    private GearsRecord.Writer created(Execution e) {
+        GearsRecord.Writer w = record(GearsRecord.EXEC_CREATED).i64(e.number)
+                .i8((e.registered ? 1 : 0) | (e.dropWhenDone ? 2 : 0)).i64(e.createdAt).i64(e.seed).i32(e.steps.size());
+        for (Execution.Step s : e.steps) {
+            w.str(s.type()).str(s.name()).str(s.arg());
+        }
+        return w;
+    }
+
+    /** Results larger than this are not journaled (one record must stay well inside a journal block). */
+    static final long MAX_JOURNALED_RESULTS = 8L << 20;
+
+    private GearsRecord.Writer finished(Execution e) {
+        GearsRecord.Writer w = record(GearsRecord.EXEC_FINISHED).i64(e.number).i64(e.totalMillis).i64(e.readMillis)
+                .i32(e.stepMillis.length);
+        for (long m : e.stepMillis) {
+            w.i64(m);
+        }
+        long size = 0;
+        for (byte[] r : e.results) {
+            size += r.length + 4;
+        }
+        List<String> errors = e.errors;
+        if (size > MAX_JOURNALED_RESULTS) {
+            // kept in memory as they are; a restart brings the execution back with this note instead
+            w.i32(0);
+            errors = new ArrayList<>(errors);
+            errors.add("Gearlog did not keep the results of this execution across a restart: " + e.results.size()
+                    + " results, " + size + " bytes");
+        } else {
+            w.i32(e.results.size());
+            for (byte[] r : e.results) {
+                w.bytes(r);
+            }
+        }
+        w.i32(errors.size());
+        for (String s : errors) {
+            w.str(s);
+        }
+        return w;
+    }
+
+    private GearsRecord.Writer aborted(Execution e) {
+        GearsRecord.Writer w = record(GearsRecord.EXEC_ABORTED).i64(e.number).i32(e.errors.size());
+        for (String s : e.errors) {
+            w.str(s);
+        }
+        return w;
+    }
+
+    // ---- execution lifecycle (engine thread)
+
+    /** Creates an execution (run()); {@code dropWhenDone} for blocking and nested ones. Journals it. */
+    public Execution createExecution(List<Execution.Step> steps, boolean dropWhenDone) {
+        ensureLive();
+        long number = nextExecution++;
+        Execution old = executions.evictForNew(config.maxExecutions);
+        if (old != null) {
+            journal(record(GearsRecord.EXEC_DROPPED).i64(old.number));
+        }
+        long now = engine.clock().currentTimeMillis();
+        long seed = (number * 0x9E3779B97F4A7C15L) ^ now;
+        Execution e = new Execution(number, false, now, seed, steps);
+        e.dropWhenDone = dropWhenDone;
+        executions.add(e);
+        journal(created(e));
+        return e;
+    }
+
+    /** Consumes the numbers an internal job takes (RG.ABORTEXECUTION) and journals them. */
+    public void consumeInternalJob() {
+        nextExecution++;
+        nextPlan.incrementAndGet();
+        journal(record(GearsRecord.COUNTERS));
+    }
+
+    /** The worker starts it; false if it was aborted meanwhile. */
+    public boolean markRunning(Execution e, Consumer<String> interrupter) {
+        if (e.status != Execution.Status.CREATED) {
+            return false;
+        }
+        e.status = Execution.Status.RUNNING;
+        e.interrupter = interrupter;
+        return true;
+    }
+
+    /** The worker finished it (normally or interrupted). */
+    public void finish(Execution e, List<byte[]> results, List<String> errors, long totalMillis, long readMillis,
+                       long[] stepMillis) {
+        if (e.finished()) {
+            return;
+        }
+        e.status = Execution.Status.DONE;
+        e.results = results;
+        e.errors = errors;
+        e.totalMillis = totalMillis;
+        e.readMillis = readMillis;
+        if (stepMillis.length == e.steps.size()) {
+            e.stepMillis = stepMillis;
+        }
+        e.interrupter = null;
+        boolean dropNow = e.dropWhenDone || !e.listed;
+        if (!dropNow) {
+            journal(finished(e));
+        }
+        runOnDone(e);
+        if (dropNow && executions.get(e.number) == e) {
+            drop(e);
+        }
+    }
+
+    /** Marks a not yet started execution aborted; waiting clients get its current results. */
+    public void abortNotStarted(Execution e) {
+        e.status = Execution.Status.ABORTED;
+        journal(aborted(e));
+        runOnDone(e);
+        if (e.dropWhenDone || !e.listed) {
+            drop(e);
+        }
+    }
+
+    /** Asks the worker running {@code e} to stop it; {@code reason} becomes the forcestopped message. */
+    public void requestAbort(Execution e, String reason) {
+        e.abortRequested = true;
+        e.abortReason = reason;
+        if (e.interrupter != null) {
+            e.interrupter.accept(reason);
+        }
+    }
+
+    public void drop(Execution e) {
+        executions.remove(e);
+        journal(record(GearsRecord.EXEC_DROPPED).i64(e.number));
+    }
+
+    private void runOnDone(Execution e) {
+        List<Runnable> l = new ArrayList<>(e.onDone);
+        e.onDone.clear();
+        for (Runnable r : l) {
+            r.run();
+        }
+    }
+
+    /** Runs {@code r} when {@code e} is finished (now if it already is). */
+    public void whenDone(Execution e, Runnable r) {
+        if (e.finished()) {
+            r.run();
+        } else {
+            e.onDone.add(r);
+        }
+    }
+
+    // ---- parked clients (deferred replies)
+
+    /** A client waiting for a gears reply: no keys, no timeout. */
+    public static final class Wait implements Client.BlockedState {
+        @Override
+        public long deadline() {
+            return 0;
+        }
+
+        @Override
+        public List<Key> keys() {
+            return List.of();
+        }
+
+        @Override
+        public int db() {
+            return 0;
+        }
+
+        @Override
+        public boolean tryServe(CommandContext ctx) {
+            return false;
+        }
+
+        @Override
+        public void timeout(CommandContext ctx) {
+        }
+    }
+
+    public Wait park(Client c) {
+        Wait w = new Wait();
+        engine.block(c, w);
+        return w;
+    }
+
+    /** Writes the deferred reply of a parked client (engine thread); dropped if it left or was unblocked. */
+    public void reply(Client c, Wait w, Consumer<ReplyBuffer> writer) {
+        if (c.closing || c.blocked != w) {
+            return;
+        }
+        writer.accept(c.reply);
+        engine.unblock(c);
+    }
+
+    /** The [[results], [errors]] reply of a finished execution. */
+    public static void writeResults(ReplyBuffer r, Execution e) {
+        r.array(2);
+        r.array(e.results.size());
+        for (byte[] b : e.results) {
+            r.raw(b);
+        }
+        r.array(e.errors.size());
+        for (String s : e.errors) {
+            r.bulk(s);
+        }
+    }
+
+    // ---- what Python does on the engine thread
+
+    /**
+     * Runs a command for Python's execute() on an internal client and returns its reply (see {@link Replies}); a
+     * top-level error comes back as a {@link Replies.Error}.
+     */
+    public Object executeCommand(Client c, byte[][] argv, long origin) {
+        CommandSpec spec = engine.commands().lookup(argv[0]);
+        if (spec == null) {
+            return new Replies.Error("No such file or directory");
+        }
+        if (!spec.arityOk(argv.length)) {
+            return new Replies.Error("Invalid argument");
+        }
+        if (DENIED.contains(spec.name())) {
+            return new Replies.Error("Failed executing command");
+        }
+        c.db = 0;
+        c.journalOrigin = origin;
+        c.reply.clear();
+        engine.process(c, argv);
+        if (c.blocked != null) {
+            // blocking commands do not block when called from Python: they answer as if they timed out
+            engine.unblock(c);
+            c.pending.clear();
+            c.reply.clear();
+            return null;
+        }
+        Object r = Replies.parse(c.reply.array(), c.reply.length());
+        c.reply.clear();
+        return r;
+    }
+
+    private static final Set<String> DENIED = Set.of("multi", "exec", "discard", "watch", "unwatch", "subscribe",
+            "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe", "quit", "reset", "hello",
+            "auth", "monitor", "shutdown", "client", "select", "swapdb");
+
+    /** One batch of KeysReader records: key, type name, value (see {@link ReaderRecord}). */
+    public record KeysBatch(List<ReaderRecord> records, long cursor) {
+    }
+
+    /** A record read for a reader: key, RedisGears type name, raw value (byte[], list, Hash or null). */
+    public record ReaderRecord(byte[] key, String type, Object value) {
+    }
+
+    /**
+     * Reads up to about {@code max} keys of database 0 matching {@code pattern} from {@code cursor}. With
+     * {@code exact} the pattern is one key name, read even if it does not exist.
+     */
+    public KeysBatch readKeys(byte[] pattern, long cursor, boolean readValue, boolean exact, int max) {
+        Database db = engine.keyspace().db(0);
+        long now = engine.clock().currentTimeMillis();
+        List<ReaderRecord> out = new ArrayList<>();
+        if (exact || !hasWildcards(pattern)) {
+            Key k = new Key(pattern);
+            RValue v = db.peek(k);
+            boolean alive = v != null && (!v.hasExpire() || v.expireAt() > now);
+            if (alive) {
+                out.add(record(k, v, readValue));
+            } else if (exact) {
+                out.add(new ReaderRecord(pattern, "empty", null));
+            }
+            return new KeysBatch(out, 0);
+        }
+        List<Key> keys = new ArrayList<>();
+        boolean all = pattern.length == 1 && pattern[0] == '*';
+        do {
+            cursor = db.scan(cursor, (k, v) -> {
+                if (all || Glob.match(pattern, k.bytes(), false)) {
+                    keys.add(k);
+                }
+            });
+        } while (cursor != 0 && keys.size() < max);
+        for (Key k : keys) {
+            RValue v = db.peek(k);
+            if (v != null && (!v.hasExpire() || v.expireAt() > now)) {
+                out.add(record(k, v, readValue));
+            }
+        }
+        return new KeysBatch(out, cursor);
+    }
+
+    private ReaderRecord record(Key k, RValue v, boolean readValue) {
+        String type = switch (v.type()) {
+            case STRING -> "string";
+            case HASH -> "hash";
+            case LIST -> "list";
+            case SET -> "set";
+            case ZSET -> "zset";
+            default -> "unknown";
+        };
+        if (!readValue) {
+            return new ReaderRecord(k.bytes(), type, null);
+        }
+        Object value = switch (v.type()) {
+            case STRING -> ((StringValue) v).bytes();
+            case HASH -> {
+                Object r = executeCommand(readerClient, new byte[][]{bytes("HGETALL"), k.bytes()}, -1);
+                @SuppressWarnings("unchecked")
+                List<byte[]> flat = r instanceof List<?> l ? (List<byte[]>) l : List.of();
+                yield new Replies.Hash(flat);
+            }
+            case LIST -> {
+                Object r = executeCommand(readerClient, new byte[][]{bytes("LRANGE"), k.bytes(), bytes("0"), bytes("-1")}, -1);
+                yield r instanceof List<?> l ? l : List.of();
+            }
+            default -> null;
+        };
+        return new ReaderRecord(k.bytes(), type, value);
+    }
+
+    /** One batch of StreamReader entries after {@code afterId}: [id, [field, value...]] lists, or an error. */
+    public Object readStream(byte[] key, byte[] afterId, int count) {
+        return executeCommand(readerClient, new byte[][]{bytes("XREAD"), bytes("COUNT"), bytes(String.valueOf(count)),
+                bytes("STREAMS"), key, afterId}, -1);
+    }
+
+    private static boolean hasWildcards(byte[] p) {
+        for (byte b : p) {
+            if (b == '*' || b == '?' || b == '[' || b == '\\') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ---- watchdog, stats, info
+
+    /** Engine timer: enforces python-time-limit on whatever the workers run. */
+    private void watchdog() {
+        long limit = engine.config().pythonTimeLimit;
+        if (python != null && limit > 0) {
+            python.enforceTimeLimit(limit);
+        }
+        Runtime rt = Runtime.getRuntime();
+        peakHeap = Math.max(peakHeap, rt.totalMemory() - rt.freeMemory());
+    }
+
+    /** RG.PYSTATS figures: bytes allocated by the Python threads, peak and current heap. */
+    public long[] pythonStats() {
+        long total = 0;
+        if (python != null) {
+            total = python.allocatedBytes();
+        }
+        Runtime rt = Runtime.getRuntime();
+        long curr = rt.totalMemory() - rt.freeMemory();
+        peakHeap = Math.max(peakHeap, curr);
+        return new long[]{Math.max(total, peakHeap), peakHeap, curr};
+    }
+
+    private void info(StringBuilder sb) {
+        long[] st = pythonStats();
+        sb.append("# rg\r\n");
+        sb.append("rg_nexecutions:").append(executions.size()).append("\r\n");
+        sb.append("rg_nregistrations:0\r\n");
+        sb.append("rg_executions_queued:").append(python == null ? 0 : python.queued()).append("\r\n");
+        sb.append("rg_execution_threads:").append(config.executionThreads).append("\r\n");
+        sb.append("rg_python_workers_alive:").append(python == null ? 0 : python.workersAlive()).append("\r\n");
+        sb.append("\r\n# rg_regisrations\r\n");
+        sb.append("\r\n# rg_plugins\r\n");
+        sb.append("rg_GearsPythonPlugin:10000\r\n");
+        sb.append("\r\n# rg_python_stats\r\n");
+        sb.append("rg_TotalAllocated:").append(st[0]).append("\r\n");
+        sb.append("rg_PeakAllocated:").append(st[1]).append("\r\n");
+        sb.append("rg_CurrAllocated:").append(st[2]).append("\r\n");
+        sb.append("\r\n# rg_python_requirements\r\n");
+        sb.append("\r\n# rg_python_sessions\r\n");
+    }
+
+}

@@ -1,0 +1,236 @@
+package io.gearlog.engine.python;
+
+import io.gearlog.engine.ServerLog;
+import io.gearlog.engine.gears.Execution;
+import io.gearlog.engine.gears.GearsService;
+import io.gearlog.engine.gears.Replies;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyArray;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
+import org.graalvm.polyglot.proxy.ProxyObject;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The Java functions gears.py calls as {@code _host.<name>(...)}: everything Python needs from the server (execute,
+ * reader batches, execution bookkeeping, configuration, clocks). Each runs on the worker thread inside the
+ * context; keyspace work is handed to the engine thread. Worker thread only.
+ */
+final class HostApi {
+    private static final int BATCH = 1000;
+
+    private final Worker w;
+    private final GearsService gears;
+    /** Executions created by the code running now, by number. */
+    final Map<Long, Execution> created = new HashMap<>();
+    private final ArrayDeque<Long> origins = new ArrayDeque<>();
+    /** Time spent in Java-side reader batches of the current execution. */
+    long readNanos;
+
+    HostApi(Worker w) {
+        this.w = w;
+        this.gears = w.rt.gears;
+    }
+
+    ProxyObject proxy() {
+        Map<String, Object> m = new HashMap<>();
+        m.put("next_plan", fn(a -> {
+            gears.takePlanNumber();
+            return null;
+        }));
+        m.put("create_execution", fn(this::createExecution));
+        m.put("execution_started", fn(this::executionStarted));
+        m.put("nested_finished", fn(this::nestedFinished));
+        m.put("execute", fn(this::execute));
+        m.put("keys", fn(this::keys));
+        m.put("stream", fn(this::stream));
+        m.put("log", fn(this::log));
+        m.put("config_get", fn(a -> gears.config().extra(a[0].asString())));
+        m.put("nanos", fn(a -> System.nanoTime()));
+        m.put("stopping", fn(a -> w.interruptReason() != null));
+        m.put("clock_ns", fn(a -> w.clockNanos()));
+        m.put("traceback_mode", fn(a -> gears.config().traceback()));
+        m.put("profiling", fn(a -> gears.config().profiling()));
+        m.put("atomic_enter", fn(a -> {
+            if (w.atomic != null) {
+                throw error("Already inside an atomic block");
+            }
+            w.openAtomic();
+            return null;
+        }));
+        m.put("atomic_exit", fn(a -> {
+            if (w.atomic == null) {
+                throw error("Not inside an atomic block");
+            }
+            w.closeAtomic();
+            return null;
+        }));
+        return ProxyObject.fromMap(m);
+    }
+
+    private ProxyExecutable fn(Function<Value[], Object> f) {
+        return args -> {
+            try {
+                return f.apply(args);
+            } catch (PolyglotException e) {
+                throw e;
+            } catch (IllegalStateException e) {
+                throw error(String.valueOf(e.getMessage()));
+            } catch (RuntimeException e) {
+                ServerLog.warning("Python host call failed: " + e);
+                throw error("internal error: " + e.getClass().getSimpleName());
+            }
+        };
+    }
+
+    /** A gears.error for Python to raise. */
+    PolyglotException error(String msg) {
+        return raise(w.errorClass, msg);
+    }
+
+    private PolyglotException raise(Value cls, String msg) {
+        try {
+            cls.newInstance(msg).throwException();
+        } catch (PolyglotException e) {
+            return e;
+        }
+        throw new IllegalStateException("not an exception class");
+    }
+
+    // ---- executions
+
+    private Object createExecution(Value[] a) {
+        Value run = a[0];
+        boolean nested = a[1].asBoolean();
+        Value descs = run.getMember("descs");
+        List<Execution.Step> steps = new ArrayList<>((int) descs.getArraySize());
+        for (long i = 0; i < descs.getArraySize(); i++) {
+            Value d = descs.getArrayElement(i);
+            steps.add(new Execution.Step(d.getArrayElement(0).asString(), d.getArrayElement(1).asString(),
+                    d.getArrayElement(2).asString()));
+        }
+        // run() in a blocking script is dropped once its results were replied; nested runs when done
+        boolean drop = nested || !w.scriptUnblocking;
+        Execution e = w.onEngine(eng -> gears.createExecution(steps, drop));
+        run.putMember("number", e.number);
+        run.putMember("id", e.id);
+        created.put(e.number, e);
+        return null;
+    }
+
+    private Object executionStarted(Value[] a) {
+        long number = a[0].asLong();
+        Execution e = created.get(number);
+        Object token = w.running;
+        w.onEngine(eng -> gears.markRunning(e, reason -> w.rt.interrupt(w, token, reason)));
+        origins.push(w.origin);
+        w.origin = number;
+        return null;
+    }
+
+    private Object nestedFinished(Value[] a) {
+        long number = a[0].asLong();
+        Value errs = a[1];
+        List<String> errors = new ArrayList<>();
+        for (long i = 0; i < errs.getArraySize(); i++) {
+            errors.add(errs.getArrayElement(i).asString());
+        }
+        w.origin = origins.isEmpty() ? -1 : origins.pop();
+        Execution e = created.remove(number);
+        if (e != null) {
+            w.engine().execute(() -> gears.finish(e, List.of(), errors, 0, 0, new long[0]));
+        }
+        return null;
+    }
+
+    /** Sets the EFFECT origin for a top-level execution; -1 again afterwards. */
+    void origin(long number) {
+        origins.clear();
+        w.origin = number;
+    }
+
+    // ---- execute()
+
+    private Object execute(Value[] a) {
+        Value argv = a[0];
+        String raw = a[1].asString();
+        int n = (int) argv.getArraySize();
+        byte[][] args = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            String s = argv.getArrayElement(i).asString();
+            args[i] = raw.charAt(i) == '1' ? s.getBytes(StandardCharsets.ISO_8859_1) : s.getBytes(StandardCharsets.UTF_8);
+        }
+        long origin = w.origin;
+        var client = w.client;
+        Object r = w.onEngine(eng -> gears.executeCommand(client, args, origin));
+        if (r instanceof Replies.Error err) {
+            throw error(err.message());
+        }
+        return w.convert.reply(r);
+    }
+
+    // ---- readers
+
+    private Object keys(Value[] a) {
+        byte[] pattern = utf8(a[0]);
+        long cursor = a[1].asLong();
+        boolean readValue = a[2].asBoolean();
+        boolean exact = a[3].asBoolean();
+        long t0 = System.nanoTime();
+        GearsService.KeysBatch b = w.onEngine(eng -> gears.readKeys(pattern, cursor, readValue, exact, BATCH));
+        ProxyArray flat = w.convert.keysBatch(b.records(), readValue);
+        readNanos += System.nanoTime() - t0;
+        return ProxyArray.fromArray(flat, b.cursor());
+    }
+
+    @SuppressWarnings("unchecked")
+    private Object stream(Value[] a) {
+        byte[] key = utf8(a[0]);
+        byte[] after = utf8(a[1]);
+        long t0 = System.nanoTime();
+        Object r = w.onEngine(eng -> gears.readStream(key, after, BATCH));
+        try {
+            if (r instanceof Replies.Error err) {
+                throw raise(w.flatErrorClass, err.message());
+            }
+            if (!(r instanceof List<?> streams) || streams.isEmpty()) {
+                return ProxyArray.fromArray(ProxyArray.fromArray(), null);
+            }
+            List<Object> entries = (List<Object>) ((List<Object>) streams.get(0)).get(1);
+            Object[] recs = new Object[entries.size()];
+            byte[] last = null;
+            for (int i = 0; i < recs.length; i++) {
+                List<Object> entry = (List<Object>) entries.get(i);
+                last = (byte[]) entry.get(0);
+                recs[i] = w.convert.streamRecord(key, last, (List<byte[]>) entry.get(1));
+            }
+            Object next = entries.size() < BATCH || last == null ? null : new String(last, StandardCharsets.UTF_8);
+            return ProxyArray.fromArray(ProxyArray.fromArray(recs), next);
+        } finally {
+            readNanos += System.nanoTime() - t0;
+        }
+    }
+
+    private Object log(Value[] a) {
+        String level = a[0].asString();
+        String msg = a[1].asString();
+        switch (level) {
+            case "debug" -> ServerLog.debug(msg);
+            case "verbose" -> ServerLog.verbose(msg);
+            case "warning" -> ServerLog.warning(msg);
+            default -> ServerLog.notice(msg);
+        }
+        return null;
+    }
+
+    private static byte[] utf8(Value v) {
+        return v.asString().getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,1014 @@
+# Gearlog's Python side of RedisGears 1.2: GearsBuilder, every operation, the readers of run(), the builtins
+# user code sees, error formatting and the deterministic clock/random patches. One copy of this module lives
+# in each worker's GraalPy context; `_host` is the Java side (io.gearlog.engine.python.HostApi).
+# Frames of this file are hidden from the tracebacks users see (its source name is '<gearlog>').
+
+import builtins
+import copy as _copy
+import os as _os
+import posix as _posix
+import random as _random
+import sys as _sys
+import time as _time
+import traceback as _traceback
+import types as _types
+
+SHARD_ID = '0' * 40
+_OWN_FILE = '<gearlog>'
+
+
+# ---------------------------------------------------------------- exceptions
+
+class error(Exception):
+    """gears.error: every error raised by the runtime itself."""
+
+
+class _FlatError(Exception):
+    """Raised by flat_error(msg): reported verbatim, without type or traceback."""
+
+    def __init__(self, msg):
+        super().__init__(msg)
+        self.msg = msg
+
+
+_FlatError.__name__ = 'flat_error'
+_FlatError.__qualname__ = 'flat_error'
+
+
+class forcestopped(Exception):
+    """gears.forcestopped: what RG.ABORTEXECUTION stops a running execution with."""
+
+
+# ---------------------------------------------------------------- determinism (stack.md section 9)
+
+_clock = _host.clock_ns
+
+
+def _t():
+    return _clock() / 1e9
+
+
+def _tns():
+    return int(_clock())
+
+
+_time.time = _time.monotonic = _time.perf_counter = _t
+_time.time_ns = _time.monotonic_ns = _time.perf_counter_ns = _tns
+_lt, _gt, _ct, _asc, _sf = _time.localtime, _time.gmtime, _time.ctime, _time.asctime, _time.strftime
+_time.localtime = lambda s=None: _lt(_t() if s is None else s)
+_time.gmtime = lambda s=None: _gt(_t() if s is None else s)
+_time.ctime = lambda s=None: _ct(_t() if s is None else s)
+_time.asctime = lambda t=None: _asc(_time.localtime() if t is None else t)
+_time.strftime = lambda f, t=None: _sf(f, _time.localtime() if t is None else t)
+
+_rng = _random.Random(0)
+
+
+def _urandom(n):
+    return _rng.randbytes(n)
+
+
+_os.urandom = _posix.urandom = _random._urandom = _urandom
+_OrigRandom = _random.Random
+
+
+class _DetRandom(_OrigRandom):
+    def seed(self, a=None, version=2):
+        super().seed(_rng.getrandbits(64) if a is None else a, version)
+
+
+_random.Random = _DetRandom
+
+
+def begin(seed):
+    """Called by Java before a script or an execution runs: randomness derived from its journal record."""
+    _random.seed(seed)
+    _rng.seed(seed ^ 0x5EED)
+
+
+# ---------------------------------------------------------------- sandbox: modules that reach the host
+
+class _Blocker:
+    # 'polyglot' stays importable: the standard library uses it, and polyglot access is denied anyway
+    BLOCKED = ('java',)
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in self.BLOCKED:
+            raise ImportError("import of '%s' is not allowed in Gearlog's Python sandbox" % name, name=name)
+        return None
+
+
+for _n in list(_sys.modules):
+    if _n.split('.')[0] in _Blocker.BLOCKED:
+        del _sys.modules[_n]
+_sys.meta_path.insert(0, _Blocker())
+
+
+# ---------------------------------------------------------------- error strings (spec README 5.4)
+
+def _user_frames(tb):
+    return [f for f in _traceback.extract_tb(tb) if f.filename != _OWN_FILE]
+
+
+def format_error(e):
+    if isinstance(e, _FlatError):
+        return str(e.msg)
+    if _host.traceback_mode():
+        try:
+            frames = _user_frames(e.__traceback__)
+            lines = []
+            if frames:
+                lines.append('Traceback (most recent call last):\n')
+                lines.extend(_traceback.format_list(frames))
+            lines.extend(_traceback.format_exception_only(type(e), e))
+            return str(lines)
+        except BaseException:
+            pass
+    return 'Error type: %s, Value: %s' % (str(type(e)), str(e))
+
+
+def format_flat(type_name, msg):
+    """An error that has no Python exception object (interrupt, sandbox denial) in the configured format."""
+    if _host.traceback_mode():
+        return str(['%s: %s\n' % (type_name, msg)])
+    return "Error type: <class '%s'>, Value: %s" % (type_name, msg)
+
+
+# ---------------------------------------------------------------- result -> RESP (spec README 6.3)
+
+def _resp(v, out):
+    if isinstance(v, str):
+        if len(v) > 1 and v[0] == '+':
+            out.append(b'+' + _line(v[1:]) + b'\r\n')
+        elif len(v) > 1 and v[0] == '-':
+            out.append(b'-' + _line(v[1:]) + b'\r\n')
+        else:
+            b = v.encode('utf-8', 'surrogateescape')
+            out.append(b'$%d\r\n%s\r\n' % (len(b), b))
+    elif isinstance(v, bytes):
+        out.append(b'$%d\r\n%s\r\n' % (len(v), v))
+    elif isinstance(v, int):
+        n = int(v)
+        if -(1 << 63) <= n < (1 << 63):
+            out.append(b':%d\r\n' % n)
+        else:
+            b = str(n).encode()
+            out.append(b'$%d\r\n%s\r\n' % (len(b), b))
+    elif isinstance(v, float):
+        b = ('%f' % v).encode()
+        out.append(b'$%d\r\n%s\r\n' % (len(b), b))
+    elif isinstance(v, list):
+        out.append(b'*%d\r\n' % len(v))
+        for x in v:
+            _resp(x, out)
+    else:
+        out.append(b'$9\r\nPY RECORD\r\n')
+
+
+def _line(s):
+    return s.encode('utf-8', 'surrogateescape').replace(b'\r', b' ').replace(b'\n', b' ')
+
+
+def to_resp(v):
+    out = []
+    _resp(v, out)
+    return b''.join(out).decode('latin-1')
+
+
+# ---------------------------------------------------------------- records built for Java readers
+
+def _keys_records(flat, read_value):
+    """KeysReader records from a flat batch (see Convert.keysBatch); dict order per spec README 6.4."""
+    flat = list(flat)
+    if not read_value:
+        return [{'event': None, 'key': k} for k in flat]
+    out = []
+    for i in range(0, len(flat), 3):
+        t = flat[i + 1]
+        v = flat[i + 2]
+        if t == 'hash':
+            v = mk_dict(v)
+        elif t == 'list':
+            v = list(v)
+        out.append({'event': None, 'key': flat[i], 'type': t, 'value': v})
+    return out
+
+
+def mk_dict(flat):
+    it = iter(flat)
+    return dict(zip(it, it))
+
+
+def mk_list(arr):
+    return list(arr)
+
+
+def mk_bytearray(latin1):
+    return bytearray(latin1, 'latin-1')
+
+
+def mk_stream(key, sid, fields):
+    return {'key': key, 'id': sid, 'value': fields}
+
+
+# ---------------------------------------------------------------- execution state
+
+class _Run:
+    """One execution being built or run: the plan, the reader and the outcome."""
+
+    def __init__(self, builder, reader, args):
+        self.descs = list(builder._descs)
+        self.ops = list(builder._ops)
+        self.reader = reader
+        self.args = args
+        self.number = -1
+        self.id = None
+        self.results = []
+        self.errors = []
+        self.stop = False
+        self.prof = False
+        self.step_ns = [0] * len(self.descs)
+        self.read_ns = 0
+        self.done = False
+
+
+class _State:
+    """What the current thread is doing: a script body ('script') or an execution ('exec')."""
+
+    def __init__(self, mode, session):
+        self.mode = mode
+        self.session = session
+        self.pending = None
+        self.registrations = 0
+
+
+_state = None
+
+
+def _mode():
+    return None if _state is None else _state.mode
+
+
+# ---------------------------------------------------------------- step implementations (push model)
+# Each sink has push(record) and flush(). An exception in a callback becomes an error string in the
+# execution's errors list, the record goes no further, and the reader stops producing (spec README 5.4).
+
+class _Results:
+    def __init__(self, run):
+        self.run = run
+
+    def push(self, r):
+        self.run.results.append(r)
+
+    def flush(self):
+        pass
+
+
+def _fail(run, e):
+    if _host.stopping():
+        # being interrupted (abort, time limit): let it end the execution instead of becoming a record error
+        raise e
+    run.errors.append(format_error(e))
+    run.stop = True
+
+
+def _timed(run, idx, f):
+    if not run.prof:
+        return f
+    nanos = _host.nanos
+
+    def call(*a):
+        t = nanos()
+        try:
+            return f(*a)
+        finally:
+            run.step_ns[idx] += nanos() - t
+
+    return call
+
+
+class _Map:
+    def __init__(self, run, nxt, f):
+        self.run, self.nxt, self.f = run, nxt, f
+
+    def push(self, r):
+        try:
+            r = self.f(r)
+        except BaseException as e:
+            _fail(self.run, e)
+            return
+        self.nxt.push(r)
+
+    def flush(self):
+        self.nxt.flush()
+
+
+class _FlatMap(_Map):
+    def push(self, r):
+        try:
+            res = self.f(r)
+        except BaseException as e:
+            _fail(self.run, e)
+            return
+        if isinstance(res, list):
+            # the original emits list elements last to first
+            for x in reversed(res):
+                self.nxt.push(x)
+        else:
+            self.nxt.push(res)
+
+
+class _Filter(_Map):
+    def push(self, r):
+        try:
+            keep = bool(self.f(r))
+        except BaseException as e:
+            _fail(self.run, e)
+            return
+        if keep:
+            self.nxt.push(r)
+
+
+class _ForEach(_Map):
+    def push(self, r):
+        try:
+            self.f(r)
+        except BaseException as e:
+            _fail(self.run, e)
+            return
+        self.nxt.push(r)
+
+
+class _Accumulate:
+    def __init__(self, run, nxt, f):
+        self.run, self.nxt, self.f = run, nxt, f
+        self.acc = None
+        self.seen = False
+
+    def push(self, r):
+        try:
+            self.acc = self.f(self.acc, r)
+            self.seen = True
+        except BaseException as e:
+            # a failing accumulator is discarded; later records start a fresh one
+            self.acc = None
+            self.seen = False
+            _fail(self.run, e)
+
+    def flush(self):
+        if self.seen:
+            acc, self.acc, self.seen = self.acc, None, False
+            self.nxt.push(acc)
+        self.nxt.flush()
+
+
+class _GroupBy:
+    """extractkey + accumulatebykey (localgroupby, groupby)."""
+
+    def __init__(self, run, nxt, e, f):
+        self.run, self.nxt, self.e, self.f = run, nxt, e, f
+        self.groups = {}
+
+    def push(self, r):
+        try:
+            k = self.e(r)
+            if not isinstance(k, str):
+                k = repr(k)
+        except BaseException as ex:
+            _fail(self.run, ex)
+            return
+        try:
+            self.groups[k] = self.f(k, self.groups.get(k), r)
+        except BaseException as ex:
+            self.groups.pop(k, None)
+            _fail(self.run, ex)
+
+    def flush(self):
+        groups, self.groups = self.groups, {}
+        for k, v in groups.items():
+            self.nxt.push({'key': k, 'value': v})
+        self.nxt.flush()
+
+
+class _BatchGroupBy:
+    def __init__(self, run, nxt, e, f):
+        self.run, self.nxt, self.e, self.f = run, nxt, e, f
+        self.groups = {}
+
+    def push(self, r):
+        try:
+            k = self.e(r)
+            if not isinstance(k, str):
+                k = repr(k)
+        except BaseException as ex:
+            _fail(self.run, ex)
+            return
+        lst = self.groups.get(k)
+        if lst is None:
+            self.groups[k] = [r]
+        else:
+            lst.append(r)
+
+    def flush(self):
+        groups, self.groups = self.groups, {}
+        # groups come out in reverse order of their first appearance
+        for k in reversed(list(groups)):
+            try:
+                v = self.f(k, groups[k])
+            except BaseException as ex:
+                _fail(self.run, ex)
+                continue
+            self.nxt.push({'key': k, 'value': v})
+        self.nxt.flush()
+
+
+class _Repartition:
+    """Standalone: the extractor still runs for every record (its errors count), records pass unchanged."""
+
+    def __init__(self, run, nxt, e):
+        self.run, self.nxt, self.e = run, nxt, e
+
+    def push(self, r):
+        try:
+            k = self.e(r)
+            if not isinstance(k, str):
+                repr(k)
+        except BaseException as ex:
+            _fail(self.run, ex)
+            return
+        self.nxt.push(r)
+
+    def flush(self):
+        self.nxt.flush()
+
+
+class _Limit:
+    def __init__(self, run, nxt, length, start):
+        self.run, self.nxt = run, nxt
+        self.lo, self.hi = start, start + length
+        self.pos = 0
+
+    def push(self, r):
+        p = self.pos
+        self.pos += 1
+        if p >= self.hi:
+            # past the window: stop pulling (one extra upstream record was consumed, as in the original)
+            self.run.stop = True
+            return
+        if p >= self.lo:
+            self.nxt.push(r)
+
+    def flush(self):
+        self.nxt.flush()
+
+
+# ---------------------------------------------------------------- GearsBuilder
+
+READERS = ('KeysReader', 'KeysOnlyReader', 'StreamReader', 'PythonReader', 'ShardsIDReader', 'CommandReader')
+
+
+def _check_fn(op, f, what=None):
+    if not isinstance(f, _types.FunctionType):
+        raise error('%s argument must be a function' % (what or op))
+
+
+def _positional(op, args, kwargs, n):
+    if kwargs:
+        raise TypeError('%s() takes no keyword arguments' % op)
+    if len(args) != n:
+        raise error('wrong number of args to %s function' % op)
+
+
+class GearsBuilder:
+    def __init__(self, reader='KeysReader', defaultArg='*', desc=None):
+        if not isinstance(reader, str):
+            raise error('reader argument must be a string')
+        if reader not in READERS:
+            raise error('The given reader does not exists')
+        if desc is not None and not isinstance(desc, str):
+            raise error('desc argument must be a string')
+        _host.next_plan()
+        self.reader = reader
+        self.defaultArg = defaultArg
+        self.desc = desc
+        self._descs = [('map', 'RedisGearsPy_ToPyRecordMapper', '')]
+        self._ops = []
+
+    def _add(self, descs, op):
+        base = len(self._descs)
+        self._descs.extend(descs)
+        if op is not None:
+            self._ops.append((base, op))
+        return self
+
+    # ---- core operations (positional arguments, Python function objects only)
+
+    def map(self, *args, **kwargs):
+        _positional('map', args, kwargs, 1)
+        f = args[0]
+        _check_fn('map', f)
+        return self._add([('map', 'RedisGearsPy_PyCallbackMapper', str(f))],
+                         lambda run, nxt, i: _Map(run, nxt, _timed(run, i, f)))
+
+    def flatmap(self, *args, **kwargs):
+        _positional('flatmap', args, kwargs, 1)
+        f = args[0]
+        _check_fn('flatmap', f)
+        return self._add([('map', 'RedisGearsPy_PyCallbackFlatMapper', str(f)), ('flatmap', 'flatmap', '')],
+                         lambda run, nxt, i: _FlatMap(run, nxt, _timed(run, i, f)))
+
+    def filter(self, *args, **kwargs):
+        _positional('filter', args, kwargs, 1)
+        f = args[0]
+        _check_fn('filter', f)
+        return self._add([('filter', 'RedisGearsPy_PyCallbackFilter', str(f))],
+                         lambda run, nxt, i: _Filter(run, nxt, _timed(run, i, f)))
+
+    def foreach(self, *args, **kwargs):
+        _positional('foreach', args, kwargs, 1)
+        f = args[0]
+        _check_fn('foreach', f)
+        return self._add([('foreach', 'RedisGearsPy_PyCallbackForEach', str(f))],
+                         lambda run, nxt, i: _ForEach(run, nxt, _timed(run, i, f)))
+
+    def accumulate(self, *args, **kwargs):
+        _positional('accumulate', args, kwargs, 1)
+        f = args[0]
+        _check_fn('accumulate', f)
+        return self._add([('accumulate', 'RedisGearsPy_PyCallbackAccumulate', str(f))],
+                         lambda run, nxt, i: _Accumulate(run, nxt, _timed(run, i, f)))
+
+    def _groupby(self, op, args, kwargs, repartition):
+        _positional(op, args, kwargs, 2)
+        e, f = args
+        _check_fn(op, e, 'groupby extractor')
+        _check_fn(op, f, 'groupby reducer')
+        descs = [('extractkey', 'RedisGearsPy_PyCallbackExtractor', str(e))]
+        if repartition:
+            descs.append(('repartition', 'repartition', ''))
+        descs.append(('accumulatebykey', 'RedisGearsPy_PyCallbackAccumulateByKey', str(f)))
+        descs.append(('map', 'RedisGearsPy_ToPyRecordMapper', ''))
+        reducer_at = len(descs) - 2
+        return self._add(descs, lambda run, nxt, i: _GroupBy(run, nxt, _timed(run, i, e),
+                                                             _timed(run, i + reducer_at, f)))
+
+    def localgroupby(self, *args, **kwargs):
+        return self._groupby('groupby', args, kwargs, False)
+
+    def groupby(self, *args, **kwargs):
+        return self._groupby('groupby', args, kwargs, True)
+
+    def batchgroupby(self, *args, **kwargs):
+        _positional('batchgroupby', args, kwargs, 2)
+        e, f = args
+        # the original validates the extractor only; a bad reducer fails when it is called
+        _check_fn('batchgroupby', e, 'batchgroupby extractor')
+        return self._add([('extractkey', 'RedisGearsPy_PyCallbackExtractor', str(e)),
+                          ('repartition', 'repartition', ''), ('group', 'group', ''),
+                          ('reduce', 'RedisGearsPy_PyCallbackReducer', str(f)),
+                          ('map', 'RedisGearsPy_ToPyRecordMapper', '')],
+                         lambda run, nxt, i: _BatchGroupBy(run, nxt, _timed(run, i, e), _timed(run, i + 3, f)))
+
+    def collect(self, *args, **kwargs):
+        _positional('collect', args, kwargs, 0)
+        return self._add([('collect', 'collect', '')], None)
+
+    def repartition(self, *args, **kwargs):
+        _positional('repartition', args, kwargs, 1)
+        f = args[0]
+        _check_fn('repartition', f)
+        return self._add([('extractkey', 'RedisGearsPy_PyCallbackExtractor', str(f)),
+                          ('repartition', 'repartition', ''), ('map', 'GetValueMapper', '')],
+                         lambda run, nxt, i: _Repartition(run, nxt, _timed(run, i, f)))
+
+    def limit(self, *args, **kwargs):
+        if kwargs:
+            raise TypeError('limit() takes no keyword arguments')
+        if len(args) == 0 or len(args) > 2:
+            raise error('wrong number of args to limit function')
+        for a in args:
+            if not isinstance(a, int):
+                raise error('limit argument must be a number')
+        length = int(args[0])
+        start = int(args[1]) if len(args) > 1 else 0
+        return self._add([('limit', 'limit', '')], lambda run, nxt, i: _Limit(run, nxt, length, start))
+
+    # ---- sugar (expanded exactly as the original does, quirks included)
+
+    def aggregate(self, zero, seqOp, combOp):
+        self.accumulate(lambda a, r: seqOp(a if a else _copy.deepcopy(zero), r))
+        self.collect()
+        return self.accumulate(lambda a, r: combOp(a if a else _copy.deepcopy(zero), r))
+
+    def aggregateby(self, extractor, zero, seqOp, combOp):
+        self.localgroupby(lambda x: extractor(x), lambda k, a, r: seqOp(k, a if a else _copy.deepcopy(zero), r))
+        return self.groupby(lambda r: r['key'], lambda k, a, r: combOp(k, a if a else _copy.deepcopy(zero), r['value']))
+
+    def __localAggregateby__(self, extractor, zero, aggregator):
+        return self.localgroupby(lambda x: extractor(x),
+                                 lambda k, a, r: aggregator(k, a if a else _copy.deepcopy(zero), r))
+
+    def count(self):
+        self.accumulate(lambda a, r: 1 + (a if a else 0))
+        self.collect()
+        return self.accumulate(lambda a, r: r + (a if a else 0))
+
+    def countby(self, extractor=lambda x: x):
+        return self.aggregateby(extractor, 0, lambda k, a, r: 1 + a, lambda k, a, r: r + a)
+
+    def avg(self, extractor=lambda x: float(x)):
+        self.map(extractor)
+        self.aggregate((0, 0), lambda a, r: (a[0] + r, a[1] + 1), lambda a, r: (a[0] + r[0], a[1] + r[1]))
+        return self.map(lambda x: x[0] / x[1])
+
+    def sort(self, reverse=True):
+        self.aggregate([], lambda a, r: a + [r], lambda a, r: a + r)
+        self.map(lambda r: sorted(r, reverse=reverse))
+        return self.flatmap(lambda r: r)
+
+    def distinct(self):
+        self.aggregate(set(), lambda a, r: a | set([r]), lambda a, r: a | r)
+        return self.flatmap(lambda x: list(x))
+
+    # ---- actions
+
+    def run(self, arg=None, convertToStr=True, collect=True, **kwargs):
+        if self.reader == 'CommandReader':
+            raise error('Given reader do not support run or not exists')
+        if convertToStr:
+            self.map(lambda x: str(x))
+        if collect:
+            self.collect()
+        arg = arg if arg else self.defaultArg
+        reader, rargs = _reader_args(self.reader, arg, kwargs)
+        return _start(self, reader, rargs)
+
+    def register(self, prefix='*', convertToStr=True, collect=True, **kwargs):
+        if self.reader in ('KeysOnlyReader', 'ShardsIDReader', 'PythonReader'):
+            raise error('given reader does not exists or does not support register')
+        raise error('register() is not supported yet by Gearlog')
+
+
+GB = GearsBuilder
+
+
+def _mode_arg(kwargs):
+    mode = kwargs.get('mode', 'async')
+    if not isinstance(mode, str):
+        raise error('execution mode must be a string')
+    if mode not in ('async', 'async_local'):
+        raise error('unknown execution mode')
+    return mode
+
+
+def createKeysOnlyReader(pattern='*', count=1000, noScan=False, patternGenerator=None):
+    def keysOnlyReader():
+        p, exact = pattern, noScan
+        if patternGenerator is not None:
+            p, exact = patternGenerator()
+        if exact:
+            try:
+                if execute('EXISTS', p) == 1:
+                    yield p
+            except Exception:
+                pass
+            return
+        cursor = '0'
+        while True:
+            cursor, keys = execute('SCAN', cursor, 'MATCH', p, 'COUNT', str(count))
+            for k in keys:
+                yield k
+            if cursor == '0':
+                break
+
+    return keysOnlyReader
+
+
+def _shards_id_reader():
+    # standalone: RG.INFOCLUSTER answers 'no cluster mode', which the original maps to '1'
+    yield '1'
+
+
+def _reader_args(reader, arg, kwargs):
+    if reader == 'KeysReader':
+        _mode_arg(kwargs)
+        if not isinstance(arg, str):
+            raise error('regex argument must be a string')
+        no_scan = kwargs.get('noScan', False)
+        if not isinstance(no_scan, bool):
+            raise error('exactMatch value is not boolean')
+        read_value = kwargs.get('readValue', True)
+        if not isinstance(read_value, bool):
+            raise error('readValue value is not boolean')
+        return 'KeysReader', (arg, no_scan, read_value)
+    if reader == 'StreamReader':
+        _mode_arg(kwargs)
+        if not isinstance(arg, str):
+            raise error('regex argument must be a string')
+        from_id = kwargs.get('fromId', '0-0')
+        if not isinstance(from_id, str):
+            raise error('fromId argument must be a string')
+        return 'StreamReader', (arg, from_id)
+    if reader == 'KeysOnlyReader':
+        # every keyword goes to the generator factory: unknown ones are a TypeError (a quirk of the original)
+        return 'PythonReader', (createKeysOnlyReader(arg, **kwargs),)
+    if reader == 'ShardsIDReader':
+        _mode_arg(kwargs)
+        return 'PythonReader', (_shards_id_reader,)
+    _mode_arg(kwargs)
+    if not isinstance(arg, _types.FunctionType):
+        raise error('pyreader argument must be a function')
+    return 'PythonReader', (arg,)
+
+
+class _Finished:
+    """What run() returns: awaitable, resolving to [results, errors]."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __await__(self):
+        return self.value
+        yield
+
+    def __repr__(self):
+        return '<gears run %s>' % (self.value,)
+
+
+class _Pending:
+    """run() at the top level of a script: the execution starts once the script body finished."""
+
+    def __init__(self, run):
+        self.run = run
+
+    def __await__(self):
+        raise error('can not await an execution started by the script body')
+        yield
+
+
+def _start(builder, reader, rargs):
+    run = _Run(builder, reader, rargs)
+    st = _state
+    if st is not None and st.mode == 'script':
+        if st.pending is not None:
+            raise error('Can not run more then 1 executions in a single script')
+        _host.create_execution(run, False)
+        st.pending = run
+        return _Pending(run)
+    # from inside an execution (or a coroutine): run it now, on this thread, and drop it when done
+    _host.create_execution(run, True)
+    outer = _state
+    try:
+        _host.execution_started(run.number)
+        run_pipeline(run)
+    finally:
+        globals()['_state'] = outer
+    _host.nested_finished(run.number, run.errors)
+    return _Finished([run.results, run.errors])
+
+
+# ---------------------------------------------------------------- running an execution
+
+def _reader_iter(run):
+    name = run.reader
+    if name == 'KeysReader':
+        pattern, no_scan, read_value = run.args
+        if no_scan:
+            flat, cursor = _host.keys(pattern, 0, read_value, True)
+            yield from _keys_records(flat, read_value)
+            return
+        cursor = 0
+        while True:
+            flat, cursor = _host.keys(pattern, cursor, read_value, False)
+            yield from _keys_records(flat, read_value)
+            if cursor == 0:
+                return
+    elif name == 'StreamReader':
+        key, last = run.args
+        while last is not None:
+            recs, last = _host.stream(key, last)
+            yield from recs
+    else:
+        gen = run.args[0]()
+        if not isinstance(gen, _types.GeneratorType):
+            raise error('PythonReader function must return a generator')
+        nanos = _host.nanos
+        while True:
+            t = nanos()
+            try:
+                r = next(gen)
+            except StopIteration:
+                run.read_ns += nanos() - t
+                return
+            run.read_ns += nanos() - t
+            yield r
+
+
+def _build(run):
+    sink = _Results(run)
+    for base, op in reversed(run.ops):
+        sink = op(run, sink, base)
+    return sink
+
+
+def run_pipeline(run):
+    """Runs the execution to completion on this thread; results and errors land in `run`."""
+    global _state
+    _state = _State('exec', None)
+    run.prof = _host.profiling()
+    try:
+        head = _build(run)
+        try:
+            for r in _reader_iter(run):
+                head.push(r)
+                if run.stop:
+                    break
+        except _FlatError as e:
+            run.errors.append(str(e.msg))
+        except BaseException as e:
+            if _host.stopping():
+                raise
+            run.errors.append(format_error(e))
+        head.flush()
+    finally:
+        _state = None
+        run.done = True
+
+
+def outcome(run):
+    """What Java stores: results as RESP (latin-1 strings), errors, reader and step durations (ns)."""
+    res = []
+    for r in run.results:
+        try:
+            res.append(to_resp(r))
+        except BaseException:
+            res.append(to_resp('PY RECORD'))
+    return (res, [str(e) for e in run.errors], run.read_ns, list(run.step_ns))
+
+
+_code_cache = {}
+
+
+def _compiled(code):
+    # clients tend to send the same scripts again: reusing the code object lets GraalPy reuse compiled code
+    c = _code_cache.get(code)
+    if c is None:
+        c = compile(code, '<string>', 'exec')
+        if len(_code_cache) >= 256:
+            _code_cache.pop(next(iter(_code_cache)))
+        _code_cache[code] = c
+    return c
+
+
+def run_script(code, session_id, description):
+    """Evaluates a script body in fresh session globals; returns (error or None, pending run or None)."""
+    global _state
+    st = _State('script', session_id)
+    _state = st
+    try:
+        g = session_globals()
+        exec(_compiled(code), g)
+        err = None
+    except BaseException as e:
+        if _host.stopping():
+            raise
+        err = format_error(e)
+    finally:
+        _state = None
+    return (err, st.pending)
+
+
+# ---------------------------------------------------------------- builtins of user code (runtime.md)
+
+def execute(*args):
+    if not args:
+        return []
+    if not isinstance(args[0], str):
+        raise error('the given command must be a string')
+    argv = []
+    raw = []
+    for a in args:
+        if isinstance(a, (bytes, bytearray)):
+            argv.append(bytes(a).decode('latin-1'))
+            raw.append('1')
+        else:
+            argv.append(str(a))
+            raw.append('0')
+    return _host.execute(argv, ''.join(raw))
+
+
+class _Atomic:
+    def __enter__(self):
+        _host.atomic_enter()
+        return self
+
+    def __exit__(self, *exc):
+        _host.atomic_exit()
+        return False
+
+
+def atomic():
+    return _Atomic()
+
+
+_LEVELS = ('debug', 'verbose', 'notice', 'warning')
+
+
+def log(*args, **kwargs):
+    level = kwargs.pop('level', None)
+    if kwargs:
+        raise TypeError('log() got an unexpected keyword argument %r' % next(iter(kwargs)))
+    if len(args) == 2 and level is None:
+        if args[0] in _LEVELS and args[1] not in _LEVELS:
+            # legacy form log(level, message)
+            level, message = args
+            _host.log('warning', 'GEARS: log(level, message) is deprecated, use log(message, level=level)')
+        else:
+            message, level = args
+    elif len(args) == 1:
+        message = args[0]
+    else:
+        raise error('log function must get a log message as input')
+    if level is None:
+        level = 'notice'
+    if not isinstance(message, str):
+        raise error('Log message must be a string')
+    if not isinstance(level, str):
+        raise error('Log level must be a sting (debug/verbose/notice/warning)')
+    if level not in _LEVELS:
+        raise error('Log level should be one of the following : debug,verbose,notice,warning')
+    _host.log(level, 'GEARS: ' + message)
+
+
+def configGet(*args):
+    if len(args) != 1:
+        raise error('get_config function must get a single key input')
+    if not isinstance(args[0], str):
+        raise error('get_config key must be a string')
+    return _host.config_get(args[0])
+
+
+def gearsConfigGet(key, default=None):
+    v = configGet(key)
+    return default if v is None else v
+
+
+def hashtag():
+    return '06S'
+
+
+def flat_error(*args):
+    if len(args) != 1:
+        raise error('not enough arguments for time flat error')
+    raise _FlatError(str(args[0]))
+
+
+def isAsyncAllow():
+    return False
+
+
+def gearsFuture(*args):
+    if _mode() != 'exec':
+        raise error('Future object can only be created inside certain execution steps')
+    raise error('gearsFuture() is not supported yet by Gearlog')
+
+
+def call_next(*args):
+    raise error('Can not get CommandHook ctx')
+
+
+def override_reply(*args):
+    raise error('Can not get command ctx')
+
+
+def get_command(*args):
+    raise error('Can not get command ctx')
+
+
+def registerTE(*args):
+    raise error('registerTE() is not supported yet by Gearlog')
+
+
+def _deprecated(old, new, f):
+    def wrapper(*a, **k):
+        _host.log('warning', 'GEARS: %s is deprecated, use %s instead' % (old, new))
+        return f(*a, **k)
+
+    return wrapper
+
+
+_BASE = {
+    'GearsBuilder': GearsBuilder, 'GB': GearsBuilder, 'execute': execute, 'atomic': atomic, 'log': log,
+    'configGet': configGet, 'gearsConfigGet': gearsConfigGet, 'hashtag': hashtag, 'flat_error': flat_error,
+    'isAsyncAllow': isAsyncAllow, 'gearsFuture': gearsFuture, 'call_next': call_next,
+    'override_reply': override_reply, 'get_command': get_command, 'registerTE': registerTE,
+    'Log': _deprecated('Log', 'log', log), 'ConfigGet': _deprecated('ConfigGet', 'configGet', configGet),
+    'GearsConfigGet': _deprecated('GearsConfigGet', 'gearsConfigGet', gearsConfigGet),
+}
+
+
+def session_globals():
+    g = dict(_BASE)
+    g['__name__'] = 'not_main'
+    g['__builtins__'] = builtins
+    return g
