@@ -227,10 +227,12 @@ public final class ServerCommands {
     private static void info(CommandContext ctx) {
         List<String> wanted = new ArrayList<>();
         boolean all = false;
+        boolean everything = false;
         for (int i = 1; i < ctx.argc(); i++) {
             String s = ctx.str(i).toLowerCase(Locale.ROOT);
             if (s.equals("all") || s.equals("everything")) {
                 all = true;
+                everything |= s.equals("everything");
             } else if (s.equals("default")) {
                 wanted.addAll(DEFAULT_SECTIONS);
             } else {
@@ -242,8 +244,11 @@ public final class ServerCommands {
         for (InfoSection s : extra) {
             order.add(s.name());
         }
-        if (ctx.argc() == 1 || all) {
-            wanted = new ArrayList<>(order);
+        if (ctx.argc() == 1) {
+            wanted = new ArrayList<>(DEFAULT_SECTIONS);
+        } else if (all) {
+            // as Redis: "all" is every server section, "everything" adds the module sections
+            wanted = new ArrayList<>(everything ? order : DEFAULT_SECTIONS);
         }
         StringBuilder sb = new StringBuilder();
         for (String section : order) {
