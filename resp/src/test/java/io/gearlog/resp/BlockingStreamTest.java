@@ -3,7 +3,6 @@ package io.gearlog.resp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -32,35 +31,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** XREAD BLOCK and XREADGROUP BLOCK with several clients, timeouts, and a restart that replays served reads. */
-class BlockingStreamTest {
-    static TestServer server;
+class BlockingStreamTest extends JedisTestBase {
     static ExecutorService pool;
-    Jedis j;
     final List<Jedis> readers = new ArrayList<>();
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
+    static void startPool() {
         pool = Executors.newCachedThreadPool();
     }
 
     @AfterAll
-    static void stop() {
+    static void stopPool() {
         pool.shutdownNow();
-        server.close();
-    }
-
-    @BeforeEach
-    void connect() {
-        j = server.jedis();
-        j.flushAll();
     }
 
     @AfterEach
     void disconnect() {
         readers.forEach(Jedis::close);
         readers.clear();
-        j.close();
         await().atMost(Duration.ofSeconds(10)).until(() -> blockedClients(server) == 0);
     }
 

@@ -1,9 +1,6 @@
 package io.gearlog.resp;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -32,34 +29,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** BZPOPMIN, BZPOPMAX and BZMPOP: blocking, wake-ups, timeouts, transactions and recovery of served pops. */
-class BlockingZSetTest {
-    static TestServer server;
-    Jedis j;
+class BlockingZSetTest extends JedisTestBase {
     final List<Jedis> clients = new ArrayList<>();
     /** Blocked calls each need a thread of their own (the common pool may have just one). */
     static final ExecutorService THREADS = Executors.newVirtualThreadPerTaskExecutor();
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void connect() {
-        j = server.jedis();
-        j.flushAll();
-    }
 
     @AfterEach
     void disconnect() {
         clients.forEach(Jedis::close);
         clients.clear();
-        j.close();
     }
 
     static int blockedClients(Jedis j) {

@@ -1,8 +1,6 @@
 package io.gearlog.resp;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
@@ -26,26 +24,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Hash commands against a real server. Expected replies, errors and events were taken from redis-server 7.0.15
  * with the same commands.
  */
-class HashCommandsTest {
-    static TestServer server;
-    Jedis j;
+class HashCommandsTest extends JedisTestBase {
     RespClient c;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @BeforeEach
     void connect() {
-        j = server.jedis();
         c = new RespClient(server.port());
-        j.flushAll();
         j.configSet("hash-max-listpack-entries", "128");
         j.configSet("hash-max-listpack-value", "64");
     }
@@ -54,7 +38,6 @@ class HashCommandsTest {
     void disconnect() {
         j.configSet("notify-keyspace-events", "");
         c.close();
-        j.close();
     }
 
     @Test

@@ -1,8 +1,6 @@
 package io.gearlog.resp;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
@@ -25,27 +23,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Set commands against a real server. Expected replies, errors and events were taken from redis-server 7.0.15
  * with the same commands.
  */
-class SetCommandsTest {
+class SetCommandsTest extends JedisTestBase {
     static final String WRONGTYPE = "-WRONGTYPE Operation against a key holding the wrong kind of value";
-    static TestServer server;
-    Jedis j;
     RespClient c;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @BeforeEach
     void connect() {
-        j = server.jedis();
         c = new RespClient(server.port());
-        j.flushAll();
         j.configSet("set-max-intset-entries", "512");
     }
 
@@ -53,7 +37,6 @@ class SetCommandsTest {
     void disconnect() {
         j.configSet("notify-keyspace-events", "");
         c.close();
-        j.close();
     }
 
     private static Set<String> members(String... m) {

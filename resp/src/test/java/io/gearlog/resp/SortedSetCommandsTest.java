@@ -1,9 +1,6 @@
 package io.gearlog.resp;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -29,32 +26,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Sorted sets through a real client. The expected replies and errors were taken from redis-server 7.0.15 running
  * the same commands.
  */
-class SortedSetCommandsTest {
-    static TestServer server;
-    Jedis j;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void connect() {
-        j = server.jedis();
-        j.flushAll();
-    }
+class SortedSetCommandsTest extends JedisTestBase {
 
     @AfterEach
     void disconnect() {
         j.configSet("zset-max-listpack-entries", "128");
         j.configSet("zset-max-listpack-value", "64");
         j.configSet("notify-keyspace-events", "");
-        j.close();
     }
 
     // ---- helpers, shared with BlockingZSetTest ----

@@ -2,10 +2,6 @@ package io.gearlog.resp;
 
 import io.gearlog.engine.keyspace.Key;
 import io.gearlog.engine.keyspace.RValue;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
@@ -30,30 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * XADD, XLEN, XRANGE, XREVRANGE, XDEL, XTRIM, XSETID and XINFO STREAM against a real server. Expected replies were
  * taken from redis-server 7.0.15 running the same commands.
  */
-class StreamCommandsTest {
-    static TestServer server;
-    Jedis j;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void connect() {
-        j = server.jedis();
-        j.flushAll();
-    }
-
-    @AfterEach
-    void disconnect() {
-        j.close();
-    }
+class StreamCommandsTest extends JedisTestBase {
 
     // ---- helpers shared by the stream tests ----
 

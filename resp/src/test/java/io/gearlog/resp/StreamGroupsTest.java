@@ -1,9 +1,5 @@
 package io.gearlog.resp;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
@@ -31,30 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * CONSUMERS. Expected replies were taken from redis-server 7.0.15 running the same commands; times that depend on
  * the clock are masked as T.
  */
-class StreamGroupsTest {
-    static TestServer server;
-    Jedis j;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void connect() {
-        j = server.jedis();
-        j.flushAll();
-    }
-
-    @AfterEach
-    void disconnect() {
-        j.close();
-    }
+class StreamGroupsTest extends JedisTestBase {
 
     /** Four entries 1-1 .. 4-1 and a group g at 0. */
     private void fourEntriesAndGroup() {

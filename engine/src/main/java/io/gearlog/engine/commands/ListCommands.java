@@ -602,14 +602,11 @@ final class ListCommands {
     }
 
     /** A client blocked in BLPOP, BRPOP, BLMOVE, BRPOPLPUSH or BLMPOP. */
-    private static final class ListWait implements Client.BlockedState {
+    private static final class ListWait extends BlockedOnKeys {
         static final int POP = 0;
         static final int MOVE = 1;
         static final int MPOP = 2;
 
-        private final long deadline;
-        private final List<Key> keys;
-        private final int db;
         private final int kind;
         private final boolean fromHead;
         private final boolean toHead;
@@ -619,30 +616,13 @@ final class ListCommands {
 
         ListWait(long deadline, List<Key> keys, int db, int kind, boolean fromHead, boolean toHead, Key dst,
                  long count, boolean rpoplpush) {
-            this.deadline = deadline;
-            this.keys = keys;
-            this.db = db;
+            super(deadline, keys, db);
             this.kind = kind;
             this.fromHead = fromHead;
             this.toHead = toHead;
             this.dst = dst;
             this.count = count;
             this.rpoplpush = rpoplpush;
-        }
-
-        @Override
-        public long deadline() {
-            return deadline;
-        }
-
-        @Override
-        public List<Key> keys() {
-            return keys;
-        }
-
-        @Override
-        public int db() {
-            return db;
         }
 
         @Override

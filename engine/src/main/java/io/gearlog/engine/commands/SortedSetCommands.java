@@ -944,36 +944,16 @@ public final class SortedSetCommands {
     }
 
     /** A client blocked in BZPOPMIN, BZPOPMAX or BZMPOP. Engine thread only. */
-    private static final class PopWait implements Client.BlockedState {
-        private final long deadline;
-        private final List<Key> keys;
-        private final int db;
+    private static final class PopWait extends BlockedOnKeys {
         private final boolean max;
         private final long count;
         private final int shape;
 
         PopWait(long deadline, List<Key> keys, int db, boolean max, long count, int shape) {
-            this.deadline = deadline;
-            this.keys = keys;
-            this.db = db;
+            super(deadline, keys, db);
             this.max = max;
             this.count = count;
             this.shape = shape;
-        }
-
-        @Override
-        public long deadline() {
-            return deadline;
-        }
-
-        @Override
-        public List<Key> keys() {
-            return keys;
-        }
-
-        @Override
-        public int db() {
-            return db;
         }
 
         @Override

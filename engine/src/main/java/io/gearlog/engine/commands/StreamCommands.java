@@ -720,10 +720,7 @@ public final class StreamCommands {
      * for (the group's last delivered id for XREADGROUP &gt;). Serving a group read changes the PEL outside any
      * journaled command, so it first journals the equivalent non-blocking XREADGROUP.
      */
-    private static final class StreamWait implements Client.BlockedState {
-        private final long deadline;
-        private final List<Key> keys;
-        private final int db;
+    private static final class StreamWait extends BlockedOnKeys {
         private final StreamId[] ids;
         private final long count;
         private final byte[] groupName;
@@ -732,29 +729,12 @@ public final class StreamCommands {
 
         StreamWait(long deadline, List<Key> keys, int db, StreamId[] ids, long count, byte[] groupName,
                    byte[] consumerName, boolean noack) {
-            this.deadline = deadline;
-            this.keys = keys;
-            this.db = db;
+            super(deadline, keys, db);
             this.ids = ids;
             this.count = count == 0 ? BLOCKED_DEFAULT_COUNT : count;
             this.groupName = groupName;
             this.consumerName = consumerName;
             this.noack = noack;
-        }
-
-        @Override
-        public long deadline() {
-            return deadline;
-        }
-
-        @Override
-        public List<Key> keys() {
-            return keys;
-        }
-
-        @Override
-        public int db() {
-            return db;
         }
 
         @Override
