@@ -66,6 +66,8 @@ public final class ServerConfig {
     public volatile String pythonWheelsDir = "";
     /** Python code running longer than this (script body or execution) is interrupted; 0 = no limit. */
     public volatile long pythonTimeLimit;
+    /** Old-generation heap use above which the Python code filling it is interrupted; 0 = 85% of the max heap. */
+    public volatile long pythonMemoryLimit;
     /** RedisGears load-time arguments: name value pairs (MaxExecutions 500 MyOption x ...). */
     public volatile String gearsConfig = "";
 
@@ -168,6 +170,7 @@ public final class ServerConfig {
         bool("python-allow-files", false, () -> pythonAllowFiles, v -> pythonAllowFiles = v);
         str("python-wheels-dir", false, () -> pythonWheelsDir, v -> pythonWheelsDir = v);
         integer("python-time-limit", true, 0, Long.MAX_VALUE, () -> pythonTimeLimit, v -> pythonTimeLimit = v);
+        memory("python-memory-limit", true, 0, Long.MAX_VALUE, () -> pythonMemoryLimit, v -> pythonMemoryLimit = v);
         str("gears-config", false, () -> gearsConfig, v -> gearsConfig = v);
     }
 

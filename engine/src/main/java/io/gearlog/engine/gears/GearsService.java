@@ -659,11 +659,14 @@ public final class GearsService {
 
     // ---- watchdog, stats, info
 
-    /** Engine timer: enforces python-time-limit on whatever the workers run. */
+    /** Engine timer: enforces python-time-limit and python-memory-limit on whatever the workers run. */
     private void watchdog() {
         long limit = engine.config().pythonTimeLimit;
         if (python != null && limit > 0) {
             python.enforceTimeLimit(limit);
+        }
+        if (python != null) {
+            python.enforceMemoryLimit(engine.config().pythonMemoryLimit);
         }
         Runtime rt = Runtime.getRuntime();
         peakHeap = Math.max(peakHeap, rt.totalMemory() - rt.freeMemory());

@@ -28,6 +28,7 @@ public final class PythonRuntime {
     private final ArrayDeque<Job> queue = new ArrayDeque<>();
     private final Set<Worker> idle = new LinkedHashSet<>();
     private final ExecutorService control;
+    private final MemoryWatchdog memoryWatchdog;
     volatile boolean stopped;
 
     /** Work for a worker thread; runs with the worker's context entered as needed. */
@@ -50,6 +51,7 @@ public final class PythonRuntime {
         for (int i = 0; i < threads; i++) {
             workers.add(new Worker(this, i));
         }
+        memoryWatchdog = new MemoryWatchdog(threads);
     }
 
     /** The polyglot engine every context of this JVM shares (built on first use, never closed). */
@@ -138,6 +140,21 @@ public final class PythonRuntime {
             if (token != null && token != w.limitSignalled && now - w.runningSince > limitMillis * 1_000_000L) {
                 w.limitSignalled = token;
                 interrupt(w, token, "Execution time limit of " + limitMillis + " ms exceeded");
+            }
+        }
+    }
+
+    /**
+     * Engine timer: interrupts the Python code that is filling the heap once the old generation holds more than
+     * {@code limitBytes} (0: 85% of the maximum heap).
+     */
+    public void enforceMemoryLimit(long limitBytes) {
+        long limit = MemoryWatchdog.effectiveLimit(limitBytes);
+        Worker w = memoryWatchdog.check(workers, limit);
+        if (w != null) {
+            Object token = w.running;
+            if (token != null) {
+                interrupt(w, token, "Execution exceeded python-memory-limit (" + limit + " bytes of heap in use)");
             }
         }
     }

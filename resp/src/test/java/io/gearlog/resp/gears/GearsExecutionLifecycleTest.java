@@ -194,6 +194,27 @@ class GearsExecutionLifecycleTest {
     }
 
     @Test
+    @Order(6)
+    void memoryLimitInterruptsCodeThatFillsTheHeap() {
+        // a limit below what the server already holds: only code that allocates heavily is taken for the cause
+        assertEquals("+OK", rg.call("CONFIG", "SET", "python-memory-limit", "1mb"));
+        try {
+            assertEquals("[[\"ok\"], []]", rg.call("RG.PYEXECUTE", "GB('ShardsIDReader').map(lambda x: 'ok').run()"));
+            String script = rg.call("RG.PYEXECUTE", "l = []\nwhile True:\n    l.append('x' * 1000 + str(len(l)))");
+            assertTrue(script.startsWith("-") && script.contains(
+                    "gears.forcestopped: Execution exceeded python-memory-limit (1048576 bytes of heap in use)"), script);
+            String exec = rg.call("RG.PYEXECUTE",
+                    "def grow(x):\n    l = []\n    while True:\n        l.append('y' * 1000 + str(len(l)))\n"
+                            + "GB('ShardsIDReader').map(grow).run()");
+            assertTrue(exec.startsWith("[[], [\"") && exec.contains("exceeded python-memory-limit"), exec);
+        } finally {
+            assertEquals("+OK", rg.call("CONFIG", "SET", "python-memory-limit", "0"));
+        }
+        assertEquals("[\"python-memory-limit\", \"0\"]", rg.call("CONFIG", "GET", "python-memory-limit"));
+        assertEquals("[[\"ok\"], []]", rg.call("RG.PYEXECUTE", "GB('ShardsIDReader').map(lambda x: 'ok').run()"));
+    }
+
+    @Test
     @Order(7)
     void maxExecutionsEvictsTheOldest() {
         for (String l : rg.call("RG.DUMPEXECUTIONS").split("\"executionId\", \"")) {
