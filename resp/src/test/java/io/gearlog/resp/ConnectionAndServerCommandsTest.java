@@ -220,6 +220,22 @@ class ConnectionAndServerCommandsTest extends ServerTestBase {
         assertEquals("*[$a]", c.call("command", "getkeys", "set", "a", "b"));
         assertEquals("*[$a, $c]", c.call("command", "getkeys", "mset", "a", "b", "c", "d"));
         assertEquals("-ERR Invalid number of arguments specified for command", c.call("command", "getkeys", "get", "a", "b"));
+        // commands whose keys move with their arguments, as redis-server 7.0.15 answers
+        assertEquals("*[$dst, $a, $b]", c.call("command", "getkeys", "zunionstore", "dst", "2", "a", "b", "WEIGHTS", "1", "2"));
+        assertEquals("*[$l1, $l2]", c.call("command", "getkeys", "lmpop", "2", "l1", "l2", "LEFT"));
+        assertEquals("*[$a, $b]", c.call("command", "getkeys", "blmpop", "0", "2", "a", "b", "LEFT"));
+        assertEquals("*[$a, $b]", c.call("command", "getkeys", "sintercard", "2", "a", "b", "LIMIT", "3"));
+        assertEquals("*[$s1, $s2]", c.call("command", "getkeys", "xread", "COUNT", "2", "STREAMS", "s1", "s2", "0", "0"));
+        assertEquals("*[$s1]", c.call("command", "getkeys", "xread", "COUNT", "2", "STREAMS", "s1", "s2", "0"));
+        assertEquals("*[$STREAMS]", c.call("command", "getkeys", "xreadgroup", "GROUP", "g", "c", "STREAMS", "STREAMS", "0"));
+        assertEquals("-ERR Invalid arguments specified for command", c.call("command", "getkeys", "zunionstore", "dst", "5", "a"));
+        assertEquals("-ERR Invalid arguments specified for command", c.call("command", "getkeys", "zunionstore", "dst", "0", "a"));
+        assertEquals("-ERR Invalid arguments specified for command", c.call("command", "getkeys", "sintercard", "-1", "a"));
+        assertEquals("-ERR Invalid arguments specified for command", c.call("command", "getkeys", "xread", "COUNT", "2", "s1"));
+        assertTrue(c.call("command", "info", "zunionstore").startsWith(
+                "*[*[$zunionstore, :-4, *[+write, +denyoom, +movablekeys], :1, :1, :1, "), c.call("command", "info", "zunionstore"));
+        assertTrue(c.call("command", "info", "xread").startsWith(
+                "*[*[$xread, :-4, *[+readonly, +blocking, +movablekeys], :0, :0, :0, "), c.call("command", "info", "xread"));
         assertEquals("*[]", c.call("command", "list", "filterby", "pattern", "xx*"));
         assertEquals("-ERR syntax error", c.call("command", "list", "foo"));
         assertEquals("*[]", c.call("command", "docs", "nosuchcmd"));

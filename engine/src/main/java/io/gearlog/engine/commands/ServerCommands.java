@@ -11,6 +11,7 @@ import io.gearlog.engine.SlowLog;
 import io.gearlog.engine.command.CommandFlags;
 import io.gearlog.engine.command.CommandSpec;
 import io.gearlog.engine.command.CommandTable;
+import io.gearlog.engine.command.MovableKeys;
 import io.gearlog.engine.config.ConfigException;
 import io.gearlog.engine.config.ServerConfig;
 import io.gearlog.engine.keyspace.Database;
@@ -535,10 +536,28 @@ public final class ServerCommands {
                 if (s == null) {
                     throw new CommandError("ERR Invalid command specified");
                 }
+                int argc = ctx.argc() - 2;
+                if (MovableKeys.isMovable(s.name())) {
+                    if (!s.arityOk(argc)) {
+                        throw new CommandError("ERR Invalid number of arguments specified for command");
+                    }
+                    byte[][] argv = new byte[argc][];
+                    for (int i = 0; i < argc; i++) {
+                        argv[i] = ctx.arg(i + 2);
+                    }
+                    int[] at = MovableKeys.positions(s.name(), argv);
+                    if (at == null) {
+                        throw new CommandError("ERR Invalid arguments specified for command");
+                    }
+                    r.array(at.length);
+                    for (int i : at) {
+                        r.bulk(argv[i]);
+                    }
+                    return;
+                }
                 if (s.firstKey() == 0) {
                     throw new CommandError("ERR The command has no key arguments");
                 }
-                int argc = ctx.argc() - 2;
                 if (!s.arityOk(argc)) {
                     throw new CommandError("ERR Invalid number of arguments specified for command");
                 }
@@ -608,7 +627,7 @@ public final class ServerCommands {
         r.array(10);
         r.bulk(s.name());
         r.integer(s.arity());
-        flagSet(r, s.flags());
+        flagSet(r, s.flags(), MovableKeys.isMovable(s.name()));
         r.integer(s.firstKey());
         r.integer(s.lastKey());
         r.integer(s.step());
@@ -637,10 +656,18 @@ public final class ServerCommands {
     }
 
     private static void flagSet(ReplyBuffer r, int flags) {
+        flagSet(r, flags, false);
+    }
+
+    /** Redis appends movablekeys after the flags a command is declared with. */
+    private static void flagSet(ReplyBuffer r, int flags, boolean movableKeys) {
         String[] names = CommandFlags.names(flags);
-        r.set(names.length);
+        r.set(names.length + (movableKeys ? 1 : 0));
         for (String f : names) {
             r.simple(f);
+        }
+        if (movableKeys) {
+            r.simple("movablekeys");
         }
     }
 
