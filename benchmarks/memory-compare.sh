@@ -116,6 +116,25 @@ gearlog_settled_heap() {
   echo "$cur"
 }
 
+# Where the data went: the classes whose live bytes grew most between two class histograms.
+histogram_growth() {  # before after elements
+  python3 - "$@" <<'PY'
+import re, sys
+def read(path):
+    counts = {}
+    for line in open(path):
+        m = re.match(r"\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)", line)
+        if m:
+            counts[m.group(3)] = (int(m.group(1)), int(m.group(2)))
+    return counts
+before, after, n = read(sys.argv[1]), read(sys.argv[2]), int(sys.argv[3])
+growth = sorted(((a[1] - before.get(c, (0, 0))[1], a[0] - before.get(c, (0, 0))[0], c) for c, a in after.items()),
+                reverse=True)
+for nbytes, count, cls in growth[:8]:
+    print("    %8.1f B %6.2f x  %s" % (nbytes / n, count / n, cls))
+PY
+}
+
 measure() {  # name -> "heap-or-used_memory rss"
   case "$1" in
     gearlog) echo "$(gearlog_settled_heap "$WORK/histo.$2") $(rss_bytes "$GEARLOG_PID")" ;;
@@ -229,8 +248,8 @@ for shape in ${SHAPES//,/ }; do
     echo "  $shape on $name: $replies replies, $n elements, encoding $enc, memory $before_mem -> $after_mem," \
       "RSS $before_rss -> $after_rss (uptime:$(uptime | sed 's/.*load/ load/'))" >&2
   done
-  echo "  largest Gearlog classes after loading $shape:" >&2
-  sed -n '4,9p' "$WORK/histo.after" >&2
+  echo "  Gearlog classes that grew most while loading $shape (bytes and instances per element):" >&2
+  histogram_growth "$WORK/histo.before" "$WORK/histo.after" "$ELEMENTS" >&2
   stop gearlog
   stop redis
   rm -f "$WORK/load.resp"
