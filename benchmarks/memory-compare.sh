@@ -208,8 +208,11 @@ PY
 
 load() {  # port -> prints errors and replies as redis-cli --pipe reports them
   local out
-  out=$(redis-cli -p "$1" --pipe < "$WORK/load.resp" 2>&1)
-  echo "$out" | awk '/^errors:/ {gsub(",", ""); print $2, $4}'
+  # No reply timeout: on a busy machine a server can take more than redis-cli's default 30 s to answer everything
+  # after the last byte was sent (a million sorted-set inserts), which is slow but not an error.
+  out=$(redis-cli -p "$1" --pipe --pipe-timeout 0 < "$WORK/load.resp" 2>&1) || true
+  echo "$out" | awk '/^errors:/ {gsub(",", ""); print $2, $4; found = 1} END {if (!found) print "failed", 0}'
+  echo "$out" > "$WORK/load.log"
 }
 
 count_of() {  # port count-command key
@@ -227,7 +230,7 @@ echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs, $(awk '/^MemTotal/ {print
 echo "uptime at start: $(uptime)" >&2
 : > "$WORK/results"
 for shape in ${SHAPES//,/ }; do
-  read -r KEY COUNT DATA < <(generate "$shape")
+  read -r KEY COUNT DATA < <(generate "$shape") || { echo "$0: generating $shape failed" >&2; exit 1; }
   start_servers
   GEARLOG_PID=$(info_field "${PORT[gearlog]}" server process_id)
   [ "$GEARLOG_PID" = "${PID[gearlog]}" ] || echo "note: Gearlog reports pid $GEARLOG_PID, started ${PID[gearlog]}" >&2
@@ -235,15 +238,15 @@ for shape in ${SHAPES//,/ }; do
     # A first load, then FLUSHALL: what the first use of these commands allocates once (classes, JIT code,
     # connection and journal buffers) is then in the baseline on both sides, and only the data is in the difference.
     read -r errors replies < <(load "${PORT[$name]}")
-    [ "$errors" = 0 ] || { echo "$0: $name: $errors errors loading $shape" >&2; exit 1; }
+    [ "$errors" = 0 ] || { echo "$0: $name: $errors errors loading $shape:" >&2; cat "$WORK/load.log" >&2; exit 1; }
     redis-cli -p "${PORT[$name]}" flushall >/dev/null
-    read -r before_mem before_rss < <(measure "$name" before)
+    read -r before_mem before_rss < <(measure "$name" before) || { echo "$0: measuring $name failed" >&2; exit 1; }
     read -r errors replies < <(load "${PORT[$name]}")
-    [ "$errors" = 0 ] || { echo "$0: $name: $errors errors loading $shape" >&2; exit 1; }
+    [ "$errors" = 0 ] || { echo "$0: $name: $errors errors loading $shape:" >&2; cat "$WORK/load.log" >&2; exit 1; }
     n=$(count_of "${PORT[$name]}" "$COUNT" "$KEY")
     [ "$n" = "$ELEMENTS" ] || { echo "$0: $name holds $n elements of $shape, expected $ELEMENTS" >&2; exit 1; }
     enc=$(encoding_of "${PORT[$name]}" "$KEY")
-    read -r after_mem after_rss < <(measure "$name" after)
+    read -r after_mem after_rss < <(measure "$name" after) || { echo "$0: measuring $name failed" >&2; exit 1; }
     echo "$shape $name $n $enc $before_mem $after_mem $before_rss $after_rss $DATA" >> "$WORK/results"
     echo "  $shape on $name: $replies replies, $n elements, encoding $enc, memory $before_mem -> $after_mem," \
       "RSS $before_rss -> $after_rss (uptime:$(uptime | sed 's/.*load/ load/'))" >&2
