@@ -208,9 +208,9 @@ PY
 
 load() {  # port -> prints errors and replies as redis-cli --pipe reports them
   local out
-  # No reply timeout: on a busy machine a server can take more than redis-cli's default 30 s to answer everything
-  # after the last byte was sent (a million sorted-set inserts), which is slow but not an error.
-  out=$(redis-cli -p "$1" --pipe --pipe-timeout 0 < "$WORK/load.resp" 2>&1) || true
+  # A longer reply timeout than redis-cli's 30 s: on a busy machine a server can take longer than that to answer
+  # everything after the last byte was sent (a million sorted-set inserts), which is slow but not an error.
+  out=$(redis-cli -p "$1" --pipe --pipe-timeout 600 < "$WORK/load.resp" 2>&1) || true
   echo "$out" | awk '/^errors:/ {gsub(",", ""); print $2, $4; found = 1} END {if (!found) print "failed", 0}'
   echo "$out" > "$WORK/load.log"
 }
