@@ -92,6 +92,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Cli
         protocolError = null;
         if (n > PAUSE_AT) {
             ctx.channel().config().setAutoRead(false);
+            // the engine may have drained the batch before reading was off, when processed() saw nothing to resume
+            if (inFlight.get() <= RESUME_AT) {
+                ctx.channel().config().setAutoRead(true);
+            }
         }
     }
 

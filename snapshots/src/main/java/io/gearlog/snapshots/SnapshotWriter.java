@@ -110,7 +110,7 @@ public final class SnapshotWriter implements SnapshotContributor.Sink {
     private long writeDatabase(Database db, long now) {
         long[] n = {0};
         int dbIndex = db.index();
-        db.dict().forEach((Key k, RValue v) -> {
+        db.forEach((Key k, RValue v) -> {
             if (v.hasExpire() && v.expireAt() <= now) {
                 return;
             }

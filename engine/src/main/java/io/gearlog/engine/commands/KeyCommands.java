@@ -209,7 +209,7 @@ public final class KeyCommands {
         boolean all = pattern.length == 1 && pattern[0] == '*';
         long now = ctx.now();
         List<Key> out = new ArrayList<>();
-        ctx.db().dict().forEach((k, v) -> {
+        ctx.db().forEach((k, v) -> {
             if ((v.expireAt() == RValue.NO_EXPIRE || v.expireAt() > now) && (all || Glob.match(pattern, k.bytes(), false))) {
                 out.add(k);
             }
@@ -325,9 +325,9 @@ public final class KeyCommands {
         Database db = ctx.db();
         // an expired pick is deleted and another one drawn, so this ends when a live key or no key is left
         while (db.size() > 0) {
-            var n = db.dict().randomNode(() -> ctx.random().nextLong());
-            if (db.lookup(n.key(), ctx.now()) != null) {
-                ctx.reply().bulk(n.key().bytes());
+            Key k = db.anyRandomKey(() -> ctx.random().nextLong());
+            if (db.lookup(k, ctx.now()) != null) {
+                ctx.reply().bulk(k.bytes());
                 return;
             }
         }

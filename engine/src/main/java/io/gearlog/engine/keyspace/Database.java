@@ -2,6 +2,7 @@ package io.gearlog.engine.keyspace;
 
 import io.gearlog.engine.util.Dict;
 
+import java.util.Arrays;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
@@ -10,9 +11,26 @@ import java.util.function.LongSupplier;
  * the time of the command being applied, never the wall clock.
  */
 public final class Database {
+    /** A key and its value, as one table entry (no separate node and key objects: 40 bytes plus the key's bytes). */
+    static final class Slot extends EntryDict.Entry {
+        final byte[] key;
+        RValue value;
+
+        Slot(byte[] key, int hash, RValue value) {
+            super(hash);
+            this.key = key;
+            this.value = value;
+        }
+
+        @Override
+        boolean keyEquals(byte[] k, int off, int len) {
+            return Arrays.equals(key, 0, key.length, k, off, off + len);
+        }
+    }
+
     private final Keyspace keyspace;
     private int index;
-    private Dict<Key, RValue> dict = new Dict<>();
+    private EntryDict<Slot> dict = new EntryDict<>();
     private ExpiryIndex expiries = new ExpiryIndex();
     private int volatileKeys;
     private long avgTtlSum;
@@ -34,13 +52,25 @@ public final class Database {
         return volatileKeys;
     }
 
-    public Dict<Key, RValue> dict() {
-        return dict;
+    /** The table hash of a key (what its Slot carries). */
+    private static int hash(Key key) {
+        return Dict.bucketHash(key.hashCode());
+    }
+
+    private RValue get(Key key) {
+        byte[] b = key.bytes();
+        Slot s = dict.get(b, 0, b.length, hash(key));
+        return s == null ? null : s.value;
+    }
+
+    /** Visits every key and value, expired or not; the action must not change the database. */
+    public void forEach(BiConsumer<Key, RValue> action) {
+        dict.forEach(s -> action.accept(new Key(s.key), s.value));
     }
 
     /** The value, or null if missing or expired at {@code now} (an expired key is deleted). */
     public RValue lookup(Key key, long now) {
-        RValue v = dict.get(key);
+        RValue v = get(key);
         if (v == null) {
             return null;
         }
@@ -53,7 +83,7 @@ public final class Database {
 
     /** The value without an expiry check (it may be logically expired). */
     public RValue peek(Key key) {
-        return dict.get(key);
+        return get(key);
     }
 
     public boolean exists(Key key, long now) {
@@ -68,7 +98,7 @@ public final class Database {
     }
 
     private void removeEntry(Key key, RValue v) {
-        dict.remove(key);
+        dict.remove(key.bytes(), hash(key));
         if (v.expireAt != RValue.NO_EXPIRE) {
             volatileKeys--;
         }
@@ -79,7 +109,16 @@ public final class Database {
      * exist (Redis emits it from dbAdd); the command emits its own events.
      */
     public void put(Key key, RValue value) {
-        RValue old = dict.put(key, value);
+        byte[] b = key.bytes();
+        int h = hash(key);
+        Slot s = dict.get(b, 0, b.length, h);
+        RValue old = null;
+        if (s == null) {
+            dict.add(new Slot(b, h, value));
+        } else {
+            old = s.value;
+            s.value = value;
+        }
         if (old != null && old.expireAt != RValue.NO_EXPIRE) {
             volatileKeys--;
         }
@@ -91,7 +130,7 @@ public final class Database {
 
     /** Adds or replaces the value, keeping the old value's TTL (SET KEEPTTL). */
     public void putKeepTtl(Key key, RValue value) {
-        RValue old = dict.get(key);
+        RValue old = get(key);
         long when = old == null ? RValue.NO_EXPIRE : old.expireAt;
         put(key, value);
         if (when != RValue.NO_EXPIRE) {
@@ -111,7 +150,7 @@ public final class Database {
 
     /** Removes the key regardless of expiry. */
     public RValue remove(Key key) {
-        RValue v = dict.get(key);
+        RValue v = get(key);
         if (v != null) {
             removeEntry(key, v);
         }
@@ -146,13 +185,13 @@ public final class Database {
             long t = expiries.peekTime();
             Key k = expiries.peekKey();
             expiries.pop();
-            RValue v = dict.get(k);
+            RValue v = get(k);
             if (v != null && v.expireAt == t) {
                 expire(k, v);
                 n++;
             }
         }
-        expiries.compactIfStale(dict::get, volatileKeys);
+        expiries.compactIfStale(this::get, volatileKeys);
         return n;
     }
 
@@ -162,24 +201,30 @@ public final class Database {
     }
 
     public void clear() {
-        dict = new Dict<>();
+        dict = new EntryDict<>();
         expiries = new ExpiryIndex();
         volatileKeys = 0;
     }
 
     public long scan(long cursor, BiConsumer<Key, RValue> visitor) {
-        return dict.scan(cursor, visitor);
+        return dict.scan(cursor, s -> visitor.accept(new Key(s.key), s.value));
+    }
+
+    /** A key drawn at random whether expired or not (as Redis' dictGetRandomKey), or null when empty. */
+    public Key anyRandomKey(LongSupplier random) {
+        Slot s = dict.random(random);
+        return s == null ? null : new Key(s.key);
     }
 
     public Key randomKey(LongSupplier random, long now) {
         for (int tries = 0; tries < 100 && dict.size() > 0; tries++) {
-            Dict.Node<Key, RValue> n = dict.randomNode(random);
-            RValue v = n.value();
+            Slot n = dict.random(random);
+            RValue v = n.value;
             if (v.expireAt == RValue.NO_EXPIRE || v.expireAt > now) {
-                return n.key();
+                return new Key(n.key);
             }
             if (tries == 99) {
-                return n.key();
+                return new Key(n.key);
             }
         }
         return null;
@@ -187,7 +232,7 @@ public final class Database {
 
     /** Exchanges contents with another database (SWAPDB); indexes stay. */
     void swapWith(Database other) {
-        Dict<Key, RValue> d = dict;
+        EntryDict<Slot> d = dict;
         ExpiryIndex e = expiries;
         int vk = volatileKeys;
         dict = other.dict;
@@ -204,7 +249,8 @@ public final class Database {
             return 0;
         }
         long[] acc = new long[2];
-        dict.forEach((k, v) -> {
+        dict.forEach(s -> {
+            RValue v = s.value;
             if (v.expireAt != RValue.NO_EXPIRE && v.expireAt > now) {
                 acc[0] += v.expireAt - now;
                 acc[1]++;

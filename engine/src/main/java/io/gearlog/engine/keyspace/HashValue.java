@@ -1,7 +1,5 @@
 package io.gearlog.engine.keyspace;
 
-import io.gearlog.engine.util.Dict;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,8 +13,8 @@ import java.util.function.Consumer;
 /**
  * A hash. Small hashes are "listpack" encoded: field, value, field, value... packed in one array in insertion
  * order (HGETALL shows that order, as Redis does). Past hash-max-listpack-entries fields, or once a field or value
- * is longer than hash-max-listpack-value, it becomes a "hashtable" (a {@link Dict} whose entries hold field and
- * value in one array) and never converts back. Owned by the engine thread.
+ * is longer than hash-max-listpack-value, it becomes a "hashtable" (an {@link EntryDict} whose entries hold field
+ * and value in one array) and never converts back. Owned by the engine thread.
  */
 public final class HashValue extends RValue {
     private static final byte[] HSET = "HSET".getBytes(StandardCharsets.US_ASCII);
@@ -36,26 +34,22 @@ public final class HashValue extends RValue {
     }
 
     /**
-     * A hashtable entry: field and value in one array, equal and hashed by the field alone (so a lookup probe is an
-     * entry holding just the field). The value is replaced by swapping the array.
+     * A hashtable entry: field and value in one array, keyed by the field alone. The value is replaced by swapping
+     * the array.
      */
-    static final class Field {
+    static final class Field extends EntryDict.Entry {
         byte[] data;
         final int fieldLen;
-        private final int hash;
 
         Field(byte[] data, int fieldLen) {
+            super(EntryDict.hash(data, 0, fieldLen));
             this.data = data;
             this.fieldLen = fieldLen;
-            int h = 1;
-            for (int i = 0; i < fieldLen; i++) {
-                h = 31 * h + data[i];
-            }
-            this.hash = h;
         }
 
-        static Field probe(byte[] field) {
-            return new Field(field, field.length);
+        @Override
+        boolean keyEquals(byte[] k, int off, int len) {
+            return Arrays.equals(data, 0, fieldLen, k, off, off + len);
         }
 
         static byte[] pack(byte[] f, int fOff, int fLen, byte[] v, int vOff, int vLen) {
@@ -74,27 +68,16 @@ public final class HashValue extends RValue {
         void visit(PairVisitor visitor) {
             visitor.visit(data, 0, fieldLen, data, fieldLen, data.length - fieldLen);
         }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Field f && f.hash == hash
-                    && Arrays.equals(f.data, 0, f.fieldLen, data, 0, fieldLen);
-        }
     }
 
     private PackedList small;
-    private Dict<Field, Field> table;
+    private EntryDict<Field> table;
 
     public HashValue() {
         small = new PackedList(16);
     }
 
-    private HashValue(PackedList small, Dict<Field, Field> table) {
+    private HashValue(PackedList small, EntryDict<Field> table) {
         this.small = small;
         this.table = table;
     }
@@ -118,13 +101,13 @@ public final class HashValue extends RValue {
     }
 
     private void convert() {
-        Dict<Field, Field> t = new Dict<>(small.count() / 2);
+        EntryDict<Field> t = new EntryDict<>(small.count() / 2);
         byte[] b = small.buf();
         for (int off = 0; off < small.end(); ) {
             int vOff = small.next(off);
             Field f = new Field(Field.pack(b, small.data(off), small.length(off), b, small.data(vOff),
                     small.length(vOff)), small.length(off));
-            t.put(f, f);
+            t.add(f);
             off = small.next(vOff);
         }
         table = t;
@@ -144,7 +127,7 @@ public final class HashValue extends RValue {
             out.length = small.length(v);
             return true;
         }
-        Field f = table.get(Field.probe(field));
+        Field f = table.get(field);
         if (f == null) {
             return false;
         }
@@ -161,7 +144,7 @@ public final class HashValue extends RValue {
     }
 
     public boolean contains(byte[] field) {
-        return small != null ? small.find(field, 2) >= 0 : table.containsKey(Field.probe(field));
+        return small != null ? small.find(field, 2) >= 0 : table.get(field) != null;
     }
 
     /**
@@ -185,13 +168,12 @@ public final class HashValue extends RValue {
             }
             return true;
         }
-        Field existing = table.get(Field.probe(field));
+        Field existing = table.get(field);
         if (existing != null) {
             existing.value(value);
             return false;
         }
-        Field f = new Field(Field.pack(field, 0, field.length, value, 0, value.length), field.length);
-        table.put(f, f);
+        table.add(new Field(Field.pack(field, 0, field.length, value, 0, value.length), field.length));
         return true;
     }
 
@@ -205,7 +187,7 @@ public final class HashValue extends RValue {
             small.remove(off, 2);
             return true;
         }
-        return table.remove(Field.probe(field)) != null;
+        return table.remove(field) != null;
     }
 
     /** Visits every pair: insertion order for a listpack, table order otherwise. */
@@ -218,7 +200,7 @@ public final class HashValue extends RValue {
                 off = small.next(v);
             }
         } else {
-            table.forEach((k, v) -> k.visit(visitor));
+            table.forEach(f -> f.visit(visitor));
         }
     }
 
@@ -231,7 +213,7 @@ public final class HashValue extends RValue {
             forEach(visitor);
             return 0;
         }
-        return table.scan(cursor, (k, v) -> k.visit(visitor));
+        return table.scan(cursor, f -> f.visit(visitor));
     }
 
     /** Offsets of the field of each pair of a listpack. */
@@ -260,7 +242,7 @@ public final class HashValue extends RValue {
             }
         } else {
             for (long i = 0; i < count; i++) {
-                table.randomNode(random::nextLong).key().visit(visitor);
+                table.random(random::nextLong).visit(visitor);
             }
         }
     }
@@ -286,7 +268,7 @@ public final class HashValue extends RValue {
         if (count * 3 > size) {
             // most of the table: shuffle a full list rather than retrying duplicate picks
             List<Field> all = new ArrayList<>(size);
-            table.forEach((k, v) -> all.add(k));
+            table.forEach(all::add);
             for (int i = 0; i < count; i++) {
                 int j = i + random.nextInt(size - i);
                 Field t = all.get(i);
@@ -299,7 +281,7 @@ public final class HashValue extends RValue {
         }
         Set<Field> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         while (seen.size() < count) {
-            Field f = table.randomNode(random::nextLong).key();
+            Field f = table.random(random::nextLong);
             if (seen.add(f)) {
                 f.visit(visitor);
             }
@@ -311,11 +293,8 @@ public final class HashValue extends RValue {
         if (small != null) {
             return new HashValue(small.copy(), null);
         }
-        Dict<Field, Field> t = new Dict<>(table.size());
-        table.forEach((k, v) -> {
-            Field f = new Field(k.data.clone(), k.fieldLen);
-            t.put(f, f);
-        });
+        EntryDict<Field> t = new EntryDict<>(table.size());
+        table.forEach(f -> t.add(new Field(f.data.clone(), f.fieldLen)));
         return new HashValue(null, t);
     }
 

@@ -75,7 +75,7 @@ public final class KeyspaceDigest {
             Database db = ks.db(i);
             final int dbIndex = i;
             final boolean[] found = {false};
-            db.dict().forEach((k, v) -> {
+            db.forEach((k, v) -> {
                 if (v.expireAt() != RValue.NO_EXPIRE && v.expireAt() <= now) {
                     return;
                 }

@@ -1,10 +1,10 @@
 package io.gearlog.engine.keyspace;
 
 import io.gearlog.engine.reply.NumberFormat;
-import io.gearlog.engine.util.Dict;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -14,21 +14,41 @@ import java.util.function.Consumer;
 
 /**
  * A set. While every member is an integer (Redis' strict form: no sign '+', no leading zeros) and there are at
- * most set-max-intset-entries of them, it is an "intset", sorted ascending; otherwise a "hashtable" ({@link Dict})
- * for good, as in Redis 7.0. A new set starts as an empty intset. Owned by the engine thread.
+ * most set-max-intset-entries of them, it is an "intset", sorted ascending; otherwise a "hashtable" (an
+ * {@link EntryDict} of {@link Member}s) for good, as in Redis 7.0. A new set starts as an empty intset. Owned by the
+ * engine thread.
  */
 public final class SetValue extends RValue {
     private static final byte[] SADD = "SADD".getBytes(StandardCharsets.US_ASCII);
     private static final int REWRITE_CHUNK = 64;
 
+    /** A hashtable member: the entry is the member (32 bytes plus its bytes). */
+    static final class Member extends EntryDict.Entry {
+        final byte[] bytes;
+
+        Member(byte[] bytes) {
+            this(bytes, EntryDict.hash(bytes));
+        }
+
+        Member(byte[] bytes, int hash) {
+            super(hash);
+            this.bytes = bytes;
+        }
+
+        @Override
+        boolean keyEquals(byte[] k, int off, int len) {
+            return Arrays.equals(bytes, 0, bytes.length, k, off, off + len);
+        }
+    }
+
     private IntSet ints;
-    private Dict<Key, Boolean> table;
+    private EntryDict<Member> table;
 
     public SetValue() {
         ints = new IntSet();
     }
 
-    private SetValue(IntSet ints, Dict<Key, Boolean> table) {
+    private SetValue(IntSet ints, EntryDict<Member> table) {
         this.ints = ints;
         this.table = table;
     }
@@ -56,9 +76,9 @@ public final class SetValue extends RValue {
     }
 
     private void convert() {
-        Dict<Key, Boolean> t = new Dict<>(ints.size() + 1);
+        EntryDict<Member> t = new EntryDict<>(ints.size() + 1);
         for (int i = 0; i < ints.size(); i++) {
-            t.put(new Key(bytes(ints.get(i))), Boolean.TRUE);
+            t.add(new Member(bytes(ints.get(i))));
         }
         table = t;
         ints = null;
@@ -79,11 +99,11 @@ public final class SetValue extends RValue {
             }
             convert();
         }
-        Key k = new Key(member);
-        if (table.containsKey(k)) {
+        int h = EntryDict.hash(member);
+        if (table.get(member, 0, member.length, h) != null) {
             return false;
         }
-        table.put(k, Boolean.TRUE);
+        table.add(new Member(member, h));
         return true;
     }
 
@@ -92,7 +112,7 @@ public final class SetValue extends RValue {
             Long v = NumberFormat.parseLongOrFail(member);
             return v != null && ints.remove(v);
         }
-        return table.remove(new Key(member)) != null;
+        return table.remove(member) != null;
     }
 
     public boolean contains(byte[] member) {
@@ -100,7 +120,7 @@ public final class SetValue extends RValue {
             Long v = NumberFormat.parseLongOrFail(member);
             return v != null && ints.contains(v);
         }
-        return table.containsKey(new Key(member));
+        return table.get(member) != null;
     }
 
     /** Visits every member: ascending for an intset, table order otherwise. */
@@ -110,7 +130,7 @@ public final class SetValue extends RValue {
                 visitor.accept(bytes(ints.get(i)));
             }
         } else {
-            table.forEach((k, v) -> visitor.accept(k.bytes()));
+            table.forEach(m -> visitor.accept(m.bytes));
         }
     }
 
@@ -120,7 +140,7 @@ public final class SetValue extends RValue {
             forEach(visitor);
             return 0;
         }
-        return table.scan(cursor, (k, v) -> visitor.accept(k.bytes()));
+        return table.scan(cursor, m -> visitor.accept(m.bytes));
     }
 
     /** A random member, for reads (SRANDMEMBER); null when empty. */
@@ -131,7 +151,7 @@ public final class SetValue extends RValue {
         if (ints != null) {
             return bytes(ints.get(random.nextInt(ints.size())));
         }
-        return table.randomNode(random::nextLong).key().bytes();
+        return table.random(random::nextLong).bytes;
     }
 
     /**
@@ -148,9 +168,9 @@ public final class SetValue extends RValue {
             ints.removeAt(i);
             return bytes(v);
         }
-        Key k = StablePick.pick(table, random);
-        table.remove(k);
-        return k.bytes();
+        Member m = StablePick.pick(table, random);
+        table.remove(m.bytes, m.hash);
+        return m.bytes;
     }
 
     /** Visits {@code count} random members, repeats allowed (SRANDMEMBER with a negative count). */
@@ -178,11 +198,11 @@ public final class SetValue extends RValue {
             }
             return out;
         }
-        Set<Key> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Member> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         while (out.size() < count) {
-            Key k = table.randomNode(random::nextLong).key();
-            if (seen.add(k)) {
-                out.add(k.bytes());
+            Member m = table.random(random::nextLong);
+            if (seen.add(m)) {
+                out.add(m.bytes);
             }
         }
         return out;
@@ -193,8 +213,8 @@ public final class SetValue extends RValue {
         if (ints != null) {
             return new SetValue(ints.copy(), null);
         }
-        Dict<Key, Boolean> t = new Dict<>(table.size());
-        table.forEach((k, v) -> t.put(k, Boolean.TRUE));
+        EntryDict<Member> t = new EntryDict<>(table.size());
+        table.forEach(m -> t.add(new Member(m.bytes, m.hash)));
         return new SetValue(null, t);
     }
 

@@ -17,9 +17,9 @@ import java.util.SplittableRandom;
  *
  * <p>How: with {@code C} the smallest power of two {@code >= max(size, 4)}, a member belongs to "canonical bucket"
  * {@code Dict.bucketHash(hash of its bytes) & (C-1)}. A pick draws canonical buckets until one is not empty, orders
- * its members by their bytes and draws one of them. A Dict always has at least {@code C} buckets (it grows at load
- * 1 and shrinks to twice its size), so a canonical bucket is the union of its buckets {@code b, b+C, b+2C...}; an
- * intset computes each member's bucket.
+ * its members by their bytes and draws one of them. The table (an EntryDict, laid out as a Dict) always has at
+ * least {@code C} buckets (it grows at load 1 and shrinks to twice its size), so a canonical bucket is the union of
+ * its buckets {@code b, b+C, b+2C...}; an intset computes each member's bucket.
  */
 final class StablePick {
     private StablePick() {
@@ -30,20 +30,20 @@ final class StablePick {
     }
 
     /** A member of a non-empty hashtable set. */
-    static Key pick(Dict<Key, ?> dict, SplittableRandom random) {
+    static SetValue.Member pick(EntryDict<SetValue.Member> dict, SplittableRandom random) {
         int canonical = canonicalBuckets(dict.size());
         int buckets = dict.buckets();
         if (buckets < canonical) {
             throw new IllegalStateException("Dict has fewer buckets than members");
         }
-        List<Key> candidates = new ArrayList<>(4);
+        List<SetValue.Member> candidates = new ArrayList<>(4);
         while (true) {
             int b = random.nextInt(canonical);
             for (int i = b; i < buckets; i += canonical) {
-                dict.scan(i, (k, v) -> candidates.add(k));
+                dict.scan(i, candidates::add);
             }
             if (!candidates.isEmpty()) {
-                candidates.sort(Key::compareTo);
+                candidates.sort((x, y) -> Arrays.compareUnsigned(x.bytes, y.bytes));
                 return candidates.get(random.nextInt(candidates.size()));
             }
         }
