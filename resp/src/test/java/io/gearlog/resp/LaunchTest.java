@@ -167,7 +167,7 @@ class LaunchTest {
                     "Ready to accept connections on 127.0.0.1:" + port)) {
                 assertTrue(p.logged(phase), () -> phase + " not in " + p.out);
             }
-            try (Jedis j = new Jedis("127.0.0.1", port)) {
+            try (Jedis j = new Jedis("127.0.0.1", port, 30_000)) {  // generous: the first reply of a fresh JVM on a busy two-core machine
                 assertEquals("OK", j.auth("pw"));
                 assertEquals("AKE", j.configGet("notify-keyspace-events").get("notify-keyspace-events"));
                 assertEquals("OK", j.set("kept", "across restarts"));
@@ -185,7 +185,7 @@ class LaunchTest {
         try (ServerProcess p = new ServerProcess(conf.toString(), "--requirepass", "pw")) {
             int port = p.awaitPort();
             assertTrue(p.logged("Recovered 2 journal records in "), () -> p.out.toString());
-            try (Jedis j = new Jedis("127.0.0.1", port)) {
+            try (Jedis j = new Jedis("127.0.0.1", port, 30_000)) {
                 j.auth("pw");
                 assertEquals("across restarts", j.get("kept"));
                 assertEquals("42", j.get("counter"));
