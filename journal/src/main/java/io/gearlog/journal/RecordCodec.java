@@ -125,6 +125,11 @@ public final class RecordCodec {
 
     /** Checks structure and checksum of an encoded record; returns null when valid, else what is wrong. */
     static String verify(byte[] b, int n) {
+        return verify(b, n, new CRC32C());
+    }
+
+    /** As {@link #verify(byte[], int)}, with a checksum object the caller reuses (one per reading thread). */
+    static String verify(byte[] b, int n, CRC32C c) {
         if (n < HEADER + TRAILER) {
             return "record too short (" + n + " bytes)";
         }
@@ -135,7 +140,7 @@ public final class RecordCodec {
         if (payload < 0 || HEADER + payload + TRAILER != n) {
             return "record length mismatch";
         }
-        CRC32C c = new CRC32C();
+        c.reset();
         c.update(b, 0, HEADER + payload);
         if ((int) c.getValue() != readInt(b, HEADER + payload)) {
             return "checksum mismatch";

@@ -1,0 +1,74 @@
+package io.gearlog.benchmarks;
+
+import io.gearlog.engine.Engine;
+import io.gearlog.engine.EngineClock;
+import io.gearlog.engine.Recovery;
+import io.gearlog.engine.config.ServerConfig;
+import io.gearlog.journal.Journal;
+import io.gearlog.journal.JournalAppender;
+import io.gearlog.journal.RecordType;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Journal recovery alone, in one JVM: writes N SET records once, then replays them into a fresh engine (no
+ * network, no extensions) several times. The first round is the cold figure a restart sees; later rounds show
+ * the steady rate. Reports records per second of wall time and of the replaying thread's CPU time (the latter
+ * barely moves when other processes share the cores).
+ * {@code java ... io.gearlog.benchmarks.RecoveryBenchmark [records] [rounds]}
+ */
+public final class RecoveryBenchmark {
+    private RecoveryBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        Path dir = Files.createTempDirectory("gearlog-recovery-bench");
+        try {
+            try (Journal journal = Journal.open(dir)) {
+                JournalAppender a = journal.appender();
+                byte[] set = "SET".getBytes(StandardCharsets.US_ASCII);
+                long time = System.currentTimeMillis() - 60_000;
+                for (int i = 0; i < n; i++) {
+                    a.appendArgv(RecordType.COMMAND, time + i / 1000, 1 + i % 50, 0, new byte[][]{set,
+                            ("key:" + i).getBytes(StandardCharsets.US_ASCII),
+                            ("value-" + i).getBytes(StandardCharsets.US_ASCII)});
+                }
+            }
+            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            for (int round = 0; round < rounds; round++) {
+                try (Journal journal = Journal.open(dir)) {
+                    Engine engine = new Engine(new ServerConfig(), EngineClock.SYSTEM);
+                    if (System.getProperty("ext") != null) {
+                        Class<?> x = Class.forName("io.gearlog.engine.EngineExtension");
+                        Class<?> role = Class.forName("io.gearlog.engine.EngineExtension$Role");
+                        var m = x.getDeclaredMethod("installAll", Engine.class, role);
+                        m.setAccessible(true);
+                        m.invoke(null, engine, Enum.valueOf((Class) role, System.getProperty("ext")));
+                    }
+                    long cpu0 = mx.getCurrentThreadCpuTime();
+                    long alloc0 = ((com.sun.management.ThreadMXBean) mx).getCurrentThreadAllocatedBytes();
+                    long t0 = System.nanoTime();
+                    Recovery.Result r = Recovery.run(engine, journal, -1, false);
+                    double wall = (System.nanoTime() - t0) / 1e9;
+                    double cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
+                    long alloc = ((com.sun.management.ThreadMXBean) mx).getCurrentThreadAllocatedBytes() - alloc0;
+                    if (r.records() != n || engine.keyspace().totalKeys() != n) {
+                        throw new IllegalStateException("recovered " + r.records() + " records, "
+                                + engine.keyspace().totalKeys() + " keys");
+                    }
+                    System.out.printf(Locale.ROOT, "round %d: %,d records in %.2f s = %,.0f records/s (%,.0f per cpu-s), %d bytes allocated per record%n",
+                            round, n, wall, n / wall, n / cpu, alloc / n);
+                }
+            }
+        } finally {
+            JournalAppendBenchmark.deleteTree(dir);
+        }
+    }
+}
