@@ -7,6 +7,10 @@ import io.gearlog.engine.config.ServerConfig;
 import io.gearlog.journal.Journal;
 import io.gearlog.journal.JournalAppender;
 import io.gearlog.journal.RecordType;
+import io.gearlog.snapshots.SnapshotCatalog;
+import io.gearlog.snapshots.SnapshotInfo;
+import io.gearlog.snapshots.SnapshotLoader;
+import io.gearlog.snapshots.SnapshotWriter;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -19,7 +23,8 @@ import java.util.Locale;
  * Journal recovery alone, in one JVM: writes N SET records once, then replays them into a fresh engine (no
  * network, no extensions) several times. The first round is the cold figure a restart sees; later rounds show
  * the steady rate. Reports records per second of wall time and of the replaying thread's CPU time (the latter
- * barely moves when other processes share the cores).
+ * barely moves when other processes share the cores). Then the same state is written as a snapshot, which is
+ * verified and loaded as many times.
  * {@code java ... io.gearlog.benchmarks.RecoveryBenchmark [records] [rounds]}
  */
 public final class RecoveryBenchmark {
@@ -42,6 +47,7 @@ public final class RecoveryBenchmark {
                 }
             }
             ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            Engine last = null;
             for (int round = 0; round < rounds; round++) {
                 try (Journal journal = Journal.open(dir)) {
                     Engine engine = new Engine(new ServerConfig(), EngineClock.SYSTEM);
@@ -63,9 +69,29 @@ public final class RecoveryBenchmark {
                         throw new IllegalStateException("recovered " + r.records() + " records, "
                                 + engine.keyspace().totalKeys() + " keys");
                     }
+                    last = engine;
                     System.out.printf(Locale.ROOT, "round %d: %,d records in %.2f s = %,.0f records/s (%,.0f per cpu-s), %d bytes allocated per record%n",
                             round, n, wall, n / wall, n / cpu, alloc / n);
                 }
+            }
+            // the same state as a snapshot: verifying and loading it, as a restart does
+            SnapshotCatalog catalog = new SnapshotCatalog(dir);
+            SnapshotInfo saved = new SnapshotWriter(() -> false).write(last, last.lastAppliedIndex(), last.engineTime(),
+                    catalog.next());
+            for (int round = 0; round < rounds; round++) {
+                Engine engine = new Engine(new ServerConfig(), EngineClock.SYSTEM);
+                long cpu0 = mx.getCurrentThreadCpuTime();
+                long t0 = System.nanoTime();
+                SnapshotLoader.Verified v = SnapshotLoader.verify(saved.path());
+                double verify = (System.nanoTime() - t0) / 1e9;
+                SnapshotLoader.load(catalog.newestFirst().get(0), engine, () -> false, v);
+                double wall = (System.nanoTime() - t0) / 1e9;
+                double cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
+                if (engine.keyspace().totalKeys() != n) {
+                    throw new IllegalStateException("loaded " + engine.keyspace().totalKeys() + " keys");
+                }
+                System.out.printf(Locale.ROOT, "snapshot round %d: %,d keys (%,d bytes) verified in %.2f s, loaded in %.2f s; "
+                        + "%,.0f keys/s (%,.0f per cpu-s)%n", round, n, saved.bytes(), verify, wall - verify, n / wall, n / cpu);
             }
         } finally {
             JournalAppendBenchmark.deleteTree(dir);
