@@ -21,10 +21,11 @@ import java.util.Locale;
 
 /**
  * Journal recovery alone, in one JVM: writes N SET records once, then replays them into a fresh engine (no
- * network, no extensions) several times. The first round is the cold figure a restart sees; later rounds show
+ * network; extensions only with -Dext) several times. The first round is the cold figure a restart sees; later rounds show
  * the steady rate. Reports records per second of wall time and of the replaying thread's CPU time (the latter
  * barely moves when other processes share the cores). Then the same state is written as a snapshot, which is
  * verified and loaded as many times.
+ * {@code -Dext=SHADOW} (or {@code LIVE}) installs the engine extensions first, as a server does.
  * {@code java ... io.gearlog.benchmarks.RecoveryBenchmark [records] [rounds]}
  */
 public final class RecoveryBenchmark {
@@ -56,7 +57,7 @@ public final class RecoveryBenchmark {
                         Class<?> role = Class.forName("io.gearlog.engine.EngineExtension$Role");
                         var m = x.getDeclaredMethod("installAll", Engine.class, role);
                         m.setAccessible(true);
-                        m.invoke(null, engine, Enum.valueOf((Class) role, System.getProperty("ext")));
+                        m.invoke(null, engine, role.getField(System.getProperty("ext")).get(null));
                     }
                     long cpu0 = mx.getCurrentThreadCpuTime();
                     long alloc0 = ((com.sun.management.ThreadMXBean) mx).getCurrentThreadAllocatedBytes();

@@ -145,7 +145,8 @@ public final class Dict<K, V> {
 
     /**
      * Grows the table at once to the size {@code entries} insertions would have grown it to (the smallest power of
-     * two not below it), so a bulk load skips the intermediate rehashes; buckets come out as they would anyway.
+     * two not below it), so a bulk load skips the intermediate rehashes and ends with the table size (and so the
+     * SCAN cursors) that growing would have given.
      */
     public void ensureCapacity(int entries) {
         int n = table.length;
