@@ -4,10 +4,13 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 
+import java.util.zip.CRC32C;
+
 /** Reads records in order. Owned by one thread. Quarantined records are skipped. */
 public final class JournalReader implements AutoCloseable {
     private final Journal journal;
     private final ExcerptTailer tailer;
+    private final CRC32C crc = new CRC32C();
 
     JournalReader(Journal journal, ExcerptTailer tailer) {
         this.journal = journal;
@@ -64,7 +67,7 @@ public final class JournalReader implements AutoCloseable {
                 b.read(into.buf, 0, n);
                 into.len = n;
                 into.index = index;
-                String problem = RecordCodec.verify(into.buf, n);
+                String problem = RecordCodec.verify(into.buf, n, crc);
                 if (problem != null) {
                     throw new CorruptRecordException(index, problem);
                 }

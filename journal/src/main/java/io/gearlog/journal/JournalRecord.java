@@ -2,13 +2,23 @@ package io.gearlog.journal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.zip.CRC32C;
 
 /** A journal record read back; a reusable view over the bytes of the current record. */
 public final class JournalRecord {
     byte[] buf = new byte[1024];
     int len;
     long index;
+    private final CRC32C crc = new CRC32C();
+    /**
+     * The command name decoded last. Consecutive records mostly name the same command, and nothing modifies an
+     * argv element, so equal names share one array instead of allocating one per record (recovery speed).
+     */
+    private byte[] lastName = new byte[0];
+    /** Read position while decoding argvs. */
+    private int cursor;
 
     /**
      * Makes this record a copy of the encoded record {@code b[off, off+n)} (as {@link RecordCodec} lays it out),
@@ -23,7 +33,7 @@ public final class JournalRecord {
         System.arraycopy(b, off, buf, 0, n);
         len = n;
         this.index = index;
-        String problem = RecordCodec.verify(buf, n);
+        String problem = RecordCodec.verify(buf, n, crc);
         if (problem != null) {
             throw new CorruptRecordException(index, problem);
         }
@@ -71,33 +81,40 @@ public final class JournalRecord {
 
     /** The argv of a COMMAND or EFFECT record. */
     public byte[][] argv() {
-        int[] pos = {RecordCodec.HEADER};
-        return readArgv(pos);
+        cursor = RecordCodec.HEADER;
+        return readArgv();
     }
 
     /** The commands of a TRANSACTION record. */
     public List<byte[][]> argvList() {
-        int[] pos = {RecordCodec.HEADER};
-        int n = RecordCodec.readInt(buf, pos[0]);
-        pos[0] += 4;
+        int n = RecordCodec.readInt(buf, RecordCodec.HEADER);
+        cursor = RecordCodec.HEADER + 4;
         List<byte[][]> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(readArgv(pos));
+            out.add(readArgv());
         }
         return out;
     }
 
-    private byte[][] readArgv(int[] pos) {
-        int argc = RecordCodec.readInt(buf, pos[0]);
-        pos[0] += 4;
+    private byte[][] readArgv() {
+        int pos = cursor;
+        int argc = RecordCodec.readInt(buf, pos);
+        pos += 4;
         byte[][] argv = new byte[argc][];
         for (int i = 0; i < argc; i++) {
-            int l = RecordCodec.readInt(buf, pos[0]);
-            pos[0] += 4;
-            argv[i] = new byte[l];
-            System.arraycopy(buf, pos[0], argv[i], 0, l);
-            pos[0] += l;
+            int l = RecordCodec.readInt(buf, pos);
+            pos += 4;
+            if (i == 0 && l == lastName.length && Arrays.equals(buf, pos, pos + l, lastName, 0, l)) {
+                argv[0] = lastName;
+            } else {
+                argv[i] = Arrays.copyOfRange(buf, pos, pos + l);
+                if (i == 0) {
+                    lastName = argv[0];
+                }
+            }
+            pos += l;
         }
+        cursor = pos;
         return argv;
     }
 

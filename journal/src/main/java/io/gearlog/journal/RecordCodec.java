@@ -111,7 +111,7 @@ public final class RecordCodec {
         b[off + 3] = (byte) (v >>> 24);
     }
 
-    static int readInt(byte[] b, int off) {
+    public static int readInt(byte[] b, int off) {
         return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16 | (b[off + 3] & 0xff) << 24;
     }
 
@@ -125,19 +125,31 @@ public final class RecordCodec {
 
     /** Checks structure and checksum of an encoded record; returns null when valid, else what is wrong. */
     static String verify(byte[] b, int n) {
+        return verify(b, 0, n, new CRC32C());
+    }
+
+    static String verify(byte[] b, int n, CRC32C c) {
+        return verify(b, 0, n, c);
+    }
+
+    /**
+     * Checks the encoded record {@code b[off, off+n)} in place, with a checksum object the caller reuses (one per
+     * reading thread); returns null when valid, else what is wrong.
+     */
+    public static String verify(byte[] b, int off, int n, CRC32C c) {
         if (n < HEADER + TRAILER) {
             return "record too short (" + n + " bytes)";
         }
-        if (b[0] != VERSION) {
-            return "unknown record format version " + (b[0] & 0xff);
+        if (b[off] != VERSION) {
+            return "unknown record format version " + (b[off] & 0xff);
         }
-        int payload = readInt(b, 22);
+        int payload = readInt(b, off + 22);
         if (payload < 0 || HEADER + payload + TRAILER != n) {
             return "record length mismatch";
         }
-        CRC32C c = new CRC32C();
-        c.update(b, 0, HEADER + payload);
-        if ((int) c.getValue() != readInt(b, HEADER + payload)) {
+        c.reset();
+        c.update(b, off, HEADER + payload);
+        if ((int) c.getValue() != readInt(b, off + HEADER + payload)) {
             return "checksum mismatch";
         }
         return null;

@@ -229,14 +229,15 @@ public final class SnapshotService implements PersistenceService, AutoCloseable 
             if (h.index() > index || (h.index() >= 0 && !journal.contains(h.index()))) {
                 continue;
             }
+            SnapshotLoader.Verified v;
             try {
-                SnapshotLoader.verify(e.path());
+                v = SnapshotLoader.verify(e.path());
             } catch (SnapshotException x) {
                 ServerLog.warning("Snapshot " + e.name() + " is corrupt (" + x.getMessage() + "); building the "
                         + "new snapshot from an older one");
                 continue;
             }
-            after = SnapshotLoader.load(e, shadow, () -> closing).index();
+            after = SnapshotLoader.load(e, shadow, () -> closing, v).index();
             break;
         }
         if (after < 0 && journal.retainedFrom() >= 0) {

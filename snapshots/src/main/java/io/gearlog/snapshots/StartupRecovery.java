@@ -61,7 +61,7 @@ public final class StartupRecovery {
                         + " but the server has only " + engine.keyspace().count() + " databases; start with --databases "
                         + (v.highestDb() + 1));
             }
-            loaded = SnapshotLoader.load(e, engine, () -> false);
+            loaded = SnapshotLoader.load(e, engine, () -> false, v);
             ServerLog.notice(String.format(Locale.ROOT, "Loaded snapshot %s (journal index %s, %,d keys, %s) in %.1f s",
                     e.name(), Journal.formatIndex(index), loaded.keys(), human(loaded.bytes()), loaded.millis() / 1000.0));
         }

@@ -87,6 +87,33 @@ class SnapshotFormatTest {
     }
 
     @Test
+    void verifyingCountsTheKeysOfEachDatabaseAndLoadingSizesTheTablesAsGrowingWould() {
+        SnapshotCatalog catalog = new SnapshotCatalog(dir);
+        Engine source = engine();
+        for (int i = 0; i < 37; i++) {
+            source.applyArgv(argv("SET", "k" + i, "v" + i), 0, T, 10 + i);
+        }
+        source.applyArgv(argv("SET", "k1", "w", "PX", "900000"), 0, T, 50);
+        source.applyArgv(argv("HSET", "h", "f1", "1", "f2", "2"), 0, T, 51);
+        source.applyArgv(argv("RPUSH", "l", "a", "b"), 3, T, 52);
+        source.applyArgv(argv("SET", "s", "x"), 3, T, 53);
+        write(source, catalog);
+
+        SnapshotLoader.Verified v = SnapshotLoader.verify(catalog.newestFirst().get(0).path());
+        assertEquals(38, v.keysPerDb()[0], "37 strings (one with a TTL record) and a hash; the layout record is no key");
+        assertEquals(2, v.keysPerDb()[3]);
+        assertEquals(0, v.keysPerDb()[1]);
+
+        Engine target = engine();
+        SnapshotLoader.load(catalog.newestFirst().get(0), target, () -> false, v);
+        assertEquals(source.keyspace().db(0).dict().buckets(), target.keyspace().db(0).dict().buckets());
+        assertEquals(64, target.keyspace().db(0).dict().buckets());
+        assertEquals(KeyspaceDigest.digest(source.keyspace(), T + 1000), KeyspaceDigest.digest(target.keyspace(), T + 1000));
+        assertEquals(T + 900_000, target.keyspace().db(0).peek(Key.of("k1")).expireAt());
+        assertArrayEquals("w".getBytes(), ((StringValue) target.keyspace().db(0).peek(Key.of("k1"))).bytes());
+    }
+
+    @Test
     void contributorsAddRecordsThatTheirApplierGetsBackInOrder() {
         SnapshotCatalog catalog = new SnapshotCatalog(dir);
         Engine source = populated();

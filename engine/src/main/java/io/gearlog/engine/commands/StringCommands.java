@@ -91,6 +91,9 @@ public final class StringCommands {
 
     /** Parsed options: flags and the argument index of the expire value (0 when none). */
     private record StringOptions(int flags, int expireArg) {
+        /** No options: shared, as plain SET k v is the most frequent command (and record to replay). */
+        static final StringOptions NONE = new StringOptions(0, 0);
+
         boolean has(int f) {
             return (flags & f) != 0;
         }
@@ -131,7 +134,7 @@ public final class StringCommands {
                 throw new CommandError(Errors.SYNTAX);
             }
         }
-        return new StringOptions(flags, expireArg);
+        return flags == 0 ? StringOptions.NONE : new StringOptions(flags, expireArg);
     }
 
     private static int expireOption(CommandContext ctx, int i) {

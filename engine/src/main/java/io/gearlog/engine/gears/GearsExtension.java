@@ -16,7 +16,8 @@ public final class GearsExtension implements EngineExtension {
             }
         });
         if (role == Role.LIVE) {
-            g.startPython();
+            // warms up once the engine thread runs, after recovery: on a few cores it would halve recovery's speed
+            engine.execute(g::startPython);
         }
     }
 }

@@ -68,6 +68,11 @@ public final class Database {
         dict.forEach(s -> action.accept(new Key(s.key), s.value));
     }
 
+    /** Sizes the key table for {@code keys} keys before a bulk load (a snapshot), sparing the rehashes. */
+    public void presize(int keys) {
+        dict.ensureCapacity(keys);
+    }
+
     /** The value, or null if missing or expired at {@code now} (an expired key is deleted). */
     public RValue lookup(Key key, long now) {
         RValue v = get(key);

@@ -143,6 +143,21 @@ public final class Dict<K, V> {
         return null;
     }
 
+    /**
+     * Grows the table at once to the size {@code entries} insertions would have grown it to (the smallest power of
+     * two not below it), so a bulk load skips the intermediate rehashes and ends with the table size (and so the
+     * SCAN cursors) that growing would have given.
+     */
+    public void ensureCapacity(int entries) {
+        int n = table.length;
+        while (n < entries && n < (1 << 30)) {
+            n <<= 1;
+        }
+        if (n > table.length) {
+            resize(n);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     public void clear() {
         table = (Node<K, V>[]) new Node[MIN_SIZE];
