@@ -1,6 +1,5 @@
 package io.gearlog.engine.keyspace;
 
-import io.gearlog.engine.util.Dict;
 
 import java.util.Arrays;
 import java.util.function.BiConsumer;
@@ -54,7 +53,7 @@ public final class Database {
 
     /** The table hash of a key (what its Slot carries). */
     private static int hash(Key key) {
-        return Dict.bucketHash(key.hashCode());
+        return EntryDict.bucketHash(key.hashCode());
     }
 
     private RValue get(Key key) {

@@ -1,6 +1,5 @@
 package io.gearlog.engine.keyspace;
 
-import io.gearlog.engine.util.Dict;
 
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -44,13 +43,22 @@ final class EntryDict<E extends EntryDict.Entry> {
         table = new Entry[n];
     }
 
-    /** The hash an entry for the key {@code k[off, off + len)} must carry (Dict's spread of Arrays.hashCode). */
+    /**
+     * The hash that places a key whose {@code hashCode()} is {@code hashCode}: it lives in bucket
+     * {@code bucketHash(hashCode) & (buckets - 1)}. Journals replay random picks through it: never change it.
+     */
+    static int bucketHash(int hashCode) {
+        int h = hashCode * 0x9E3779B9;
+        return h ^ (h >>> 16);
+    }
+
+    /** The hash an entry for the key {@code k[off, off + len)} must carry (bucketHash of Arrays.hashCode). */
     static int hash(byte[] k, int off, int len) {
         int h = 1;
         for (int i = off; i < off + len; i++) {
             h = 31 * h + k[i];
         }
-        return Dict.bucketHash(h);
+        return bucketHash(h);
     }
 
     static int hash(byte[] k) {
@@ -118,6 +126,20 @@ final class EntryDict<E extends EntryDict.Entry> {
             }
         }
         return null;
+    }
+
+    /**
+     * Grows the table at once to the size {@code entries} insertions would have grown it to, so a bulk load skips
+     * the intermediate rehashes and ends with the table size (and so the SCAN cursors) that growing would give.
+     */
+    void ensureCapacity(int entries) {
+        int n = table.length;
+        while (n < entries && n < (1 << 30)) {
+            n <<= 1;
+        }
+        if (n > table.length) {
+            resize(n);
+        }
     }
 
     void clear() {

@@ -1,6 +1,5 @@
 package io.gearlog.engine.keyspace;
 
-import io.gearlog.engine.util.Dict;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,7 +15,7 @@ import java.util.SplittableRandom;
  * members when the journal replays.
  *
  * <p>How: with {@code C} the smallest power of two {@code >= max(size, 4)}, a member belongs to "canonical bucket"
- * {@code Dict.bucketHash(hash of its bytes) & (C-1)}. A pick draws canonical buckets until one is not empty, orders
+ * {@code EntryDict.bucketHash(hash of its bytes) & (C-1)}. A pick draws canonical buckets until one is not empty, orders
  * its members by their bytes and draws one of them. The table (an EntryDict, laid out as a Dict) always has at
  * least {@code C} buckets (it grows at load 1 and shrinks to twice its size), so a canonical bucket is the union of
  * its buckets {@code b, b+C, b+2C...}; an intset computes each member's bucket.
@@ -57,7 +56,7 @@ final class StablePick {
         int[] perBucket = new int[canonical];
         for (int i = 0; i < n; i++) {
             byte[] m = Long.toString(ints.get(i)).getBytes(StandardCharsets.US_ASCII);
-            bucketOf[i] = Dict.bucketHash(Arrays.hashCode(m)) & (canonical - 1); // Key.hashCode() of the member
+            bucketOf[i] = EntryDict.bucketHash(Arrays.hashCode(m)) & (canonical - 1); // Key.hashCode() of the member
             perBucket[bucketOf[i]]++;
         }
         int b;

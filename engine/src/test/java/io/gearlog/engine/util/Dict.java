@@ -4,10 +4,9 @@ import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
 /**
- * A chained hash table with power-of-two buckets that supports Redis' SCAN cursor: iterating the cursor in
- * reverse-binary order returns every entry present for the whole scan at least once, across resizes.
- * Also gives random entries cheaply (RANDOMKEY, SRANDMEMBER, active expiry sampling).
- * Not thread-safe; owned by the engine thread.
+ * The generic chained hash table the keyspace, hashes and sets used before {@code EntryDict}: kept as the oracle
+ * that EntryDict must match bucket for bucket (SCAN cursors, chain order, random picks), since journals replay
+ * random picks. Not thread-safe.
  */
 public final class Dict<K, V> {
     private static final int MIN_SIZE = 4;
@@ -141,21 +140,6 @@ public final class Dict<K, V> {
             }
         }
         return null;
-    }
-
-    /**
-     * Grows the table at once to the size {@code entries} insertions would have grown it to (the smallest power of
-     * two not below it), so a bulk load skips the intermediate rehashes and ends with the table size (and so the
-     * SCAN cursors) that growing would have given.
-     */
-    public void ensureCapacity(int entries) {
-        int n = table.length;
-        while (n < entries && n < (1 << 30)) {
-            n <<= 1;
-        }
-        if (n > table.length) {
-            resize(n);
-        }
     }
 
     @SuppressWarnings("unchecked")
