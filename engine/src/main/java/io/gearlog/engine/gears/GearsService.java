@@ -448,8 +448,8 @@ public final class GearsService {
         long number = nextExecution++;
         Execution old = executions.evictForNew(config.maxExecutions);
         if (old != null) {
+            // it stays in its registration's kept list: that list trims itself one entry per completion (spec 5.3)
             journal(record(GearsRecord.EXEC_DROPPED).i64(old.number));
-            registrations.dropped(old);
         }
         long now = engine.clock().currentTimeMillis();
         long seed = (number * 0x9E3779B97F4A7C15L) ^ now;

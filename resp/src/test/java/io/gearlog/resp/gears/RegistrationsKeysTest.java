@@ -277,4 +277,46 @@ class RegistrationsKeysTest {
         assertEquals("[]", rg.call("RG.DUMPREGISTRATIONS"));
         assertEquals("[]", rg.call("RG.PYDUMPSESSIONS"));
     }
+
+    /** Execution numbers in RG.DUMPEXECUTIONS, sorted; every one done and registered. */
+    private static java.util.List<Long> executionNumbers() {
+        String execs = rg.call("RG.DUMPEXECUTIONS");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"executionId\", \"" + SHARD
+                + "([0-9]+)\", \"status\", \"done\", \"registered\", :1\\]").matcher(execs);
+        java.util.List<Long> l = new java.util.ArrayList<>();
+        while (m.find()) {
+            l.add(Long.parseLong(m.group(1)));
+        }
+        java.util.Collections.sort(l);
+        return l;
+    }
+
+    @Test
+    @Order(9)
+    void example14RetentionCaps() {
+        unregisterAll();
+        assertEquals("[]", rg.call("RG.DUMPEXECUTIONS"));
+        try {
+            assertEquals("[+OK]", rg.call("RG.CONFIGSET", "MaxExecutions", "3"));
+            assertEquals("+OK", py("GB().register('k', mode='sync')"));
+            assertEquals("+OK", rg.call("SET", "k", "0"));
+            long b = executionNumbers().get(0);
+            assertEquals("+OK", rg.call("SET", "k", "1"));
+            assertEquals("+OK", rg.call("SET", "k", "2"));
+            assertEquals(java.util.List.of(b, b + 1, b + 2), executionNumbers());
+            assertEquals("+OK", rg.call("SET", "k", "3"));
+            assertEquals(java.util.List.of(b + 1, b + 2, b + 3), executionNumbers());
+            assertEquals("[+OK]", rg.call("RG.CONFIGSET", "MaxExecutions", "0"));
+            assertEquals("[+OK]", rg.call("RG.CONFIGSET", "MaxExecutionsPerRegistration", "2"));
+            assertEquals("+OK", rg.call("SET", "k", "4"));
+            assertEquals("+OK", rg.call("SET", "k", "5"));
+            assertEquals("+OK", rg.call("SET", "k", "6"));
+            assertEquals(java.util.List.of(b + 3, b + 4, b + 5, b + 6), executionNumbers());
+        } finally {
+            rg.call("RG.CONFIGSET", "MaxExecutions", "1000");
+            rg.call("RG.CONFIGSET", "MaxExecutionsPerRegistration", "100");
+        }
+        unregisterAll();
+        assertEquals("[]", rg.call("RG.DUMPEXECUTIONS"));
+    }
 }
