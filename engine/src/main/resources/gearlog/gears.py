@@ -886,7 +886,7 @@ def load_session(code, sid, numbers, plans):
     s.onreg.update(st.onreg)
     for number, blob in list(plans):
         try:
-            plan, on_reg = _load_plan(bytes(blob), g)
+            plan, on_reg = _load_plan(blob.encode('latin-1') if isinstance(blob, str) else bytes(blob), g)
             s.plans[number] = plan
             s.onreg[number] = on_reg
         except BaseException as e:

@@ -398,10 +398,27 @@ public final class Engine {
             c.pending.add(argv);
             return;
         }
-        dispatch(c, argv, now());
-        if (blocked.hasReady()) {
-            serveReadyKeys();
+        processDepth++;
+        try {
+            dispatch(c, argv, now());
+            if (blocked.hasReady()) {
+                serveReadyKeys();
+            }
+        } finally {
+            processDepth--;
         }
+        if (processDepth == 0 && commandEndHook != null && !replaying) {
+            commandEndHook.run();
+        }
+    }
+
+    /** Nesting of {@link #process}: above 1 while a command runs another one (gears' execute()). */
+    private int processDepth;
+    private Runnable commandEndHook;
+
+    /** Runs {@code hook} after every outermost command (not while replaying); the gears layer closes its windows. */
+    public void onCommandEnd(Runnable hook) {
+        commandEndHook = hook;
     }
 
     private void dispatch(Client c, byte[][] argv, long now) {

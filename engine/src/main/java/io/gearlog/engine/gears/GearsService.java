@@ -89,6 +89,7 @@ public final class GearsService {
         engine.service("record:" + RecordType.EFFECT, (Engine.RecordApplier) r ->
                 engine.applyArgv(r.argv(), r.db(), r.time(), r.index()));
         engine.keyspace().events().addListener(s.registrations);
+        engine.onCommandEnd(s.registrations::commandEnded);
         ServerCommands.addInfoSection(engine, new ServerCommands.InfoSection() {
             @Override
             public String name() {

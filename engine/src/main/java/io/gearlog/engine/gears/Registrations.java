@@ -259,7 +259,12 @@ public final class Registrations implements KeyspaceEventListener {
         r.session.registrations.add(r);
         r.session.version++;
         switch (r.reader) {
-            case KEYS -> keys.add(r);
+            case KEYS -> {
+                keys.add(r);
+                if (r.sync()) {
+                    syncKeys++;
+                }
+            }
             case COMMAND -> {
                 if (r.trigger != null) {
                     triggers.put(r.trigger, r);
@@ -310,7 +315,9 @@ public final class Registrations implements KeyspaceEventListener {
     private void remove(Registration r) {
         r.removed = true;
         all.remove(r.number);
-        keys.remove(r);
+        if (keys.remove(r) && r.sync()) {
+            syncKeys--;
+        }
         if (r.trigger != null && triggers.get(r.trigger) == r) {
             triggers.remove(r.trigger);
         }
@@ -420,12 +427,87 @@ public final class Registrations implements KeyspaceEventListener {
         return Math.floorMod(nextHome++, Math.max(1, g.config().executionThreads));
     }
 
+    // ---- replay exactness of sync executions inside a command
+    //
+    // A sync KeysReader execution runs in the middle of the command that fired it, but the command is journaled
+    // before it runs and the execution's writes (EFFECT records) after it. When the command changed data after the
+    // execution ran (MSET a 1 b 2 with a sync handler on a that writes b), replaying command-then-effects would
+    // differ from the live run; so the final state of every key changed during that command (by it or by the
+    // executions) is journaled after it as a FIXUP record, which recovery applies over the replayed result.
+
+    private record WindowKey(int db, Key key) {
+    }
+
+    /** Keys changed since the outermost command began; tracked only while sync KeysReader registrations exist. */
+    private final java.util.LinkedHashSet<WindowKey> window = new java.util.LinkedHashSet<>();
+    private boolean windowFired;
+    private boolean windowNeedsFixup;
+    /** Sync KeysReader registrations (the window is tracked only when there are some). */
+    private int syncKeys;
+
+    /** Engine hook after every outermost command. */
+    void commandEnded() {
+        if (windowNeedsFixup) {
+            journalFixup();
+        }
+        window.clear();
+        windowFired = false;
+        windowNeedsFixup = false;
+    }
+
+    private void journalFixup() {
+        GearsRecord.Writer w = g.record(GearsRecord.FIXUP).i32(window.size());
+        long now = engine.engineTime();
+        for (WindowKey k : window) {
+            RValue v = engine.keyspace().db(k.db()).peek(k.key());
+            List<byte[][]> argvs = new ArrayList<>();
+            if (v != null && !(v.hasExpire() && v.expireAt() <= now)) {
+                v.rewrite(k.key().bytes(), argvs::add);
+                if (v.hasExpire()) {
+                    argvs.add(new byte[][]{bytes("PEXPIREAT"), k.key().bytes(), bytes(Long.toString(v.expireAt()))});
+                }
+            }
+            w.i32(k.db()).bytes(k.key().bytes()).i32(argvs.size());
+            for (byte[][] a : argvs) {
+                w.argv(a);
+            }
+        }
+        g.journalRecord(w);
+    }
+
+    private void applyFixup(GearsRecord.Reader in) {
+        int n = in.i32();
+        long now = engine.engineTime();
+        for (int i = 0; i < n; i++) {
+            int db = in.i32();
+            byte[] key = in.bytes();
+            int m = in.i32();
+            engine.applyArgv(new byte[][]{bytes("DEL"), key}, db, now, 0);
+            for (int j = 0; j < m; j++) {
+                engine.applyArgv(in.argv(), db, now, 0);
+            }
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
     // ---- firing
 
     @Override
     public void onKeyspaceEvent(int eventClass, String event, int db, byte[] key) {
-        if (keys.isEmpty() || suppressKeys > 0 || (eventClass & EventClass.NEW) != 0 || engine.replaying()
-                || engine.appender() == null) {
+        if (keys.isEmpty() || (eventClass & EventClass.NEW) != 0 || engine.replaying() || engine.appender() == null) {
+            return;
+        }
+        if (syncKeys > 0 && (eventClass & EventClass.KEY_MISS) == 0) {
+            window.add(new WindowKey(db, new Key(key)));
+            if (suppressKeys == 0 && windowFired) {
+                // the command changed data after a sync execution ran inside it: replay order would differ
+                windowNeedsFixup = true;
+            }
+        }
+        if (suppressKeys > 0) {
             return;
         }
         String type = null;
@@ -480,6 +562,13 @@ public final class Registrations implements KeyspaceEventListener {
         if (r.sync()) {
             boolean keysEvent = r.reader == Registration.Reader.KEYS;
             if (keysEvent) {
+                if (suppressKeys == 0) {
+                    windowFired = true;
+                    if (GearsService.inExec(engine)) {
+                        // inside EXEC the execution's writes are not journaled: only the fixup carries them
+                        windowNeedsFixup = true;
+                    }
+                }
                 suppressKeys++;
             }
             try {
@@ -634,6 +723,7 @@ public final class Registrations implements KeyspaceEventListener {
                     r.status = status;
                 }
             }
+            case GearsRecord.FIXUP -> applyFixup(in);
             case GearsRecord.CLEAR_STATS -> {
                 for (Registration r : all.values()) {
                     r.clearStats();
