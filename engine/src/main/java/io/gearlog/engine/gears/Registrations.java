@@ -283,6 +283,11 @@ public final class Registrations implements KeyspaceEventListener {
     }
 
     private void journalRegister(Registration r) {
+        g.journalRecord(registerRecord(r));
+    }
+
+    /** The REGISTER record of {@code r} (journal and snapshots). */
+    private GearsRecord.Writer registerRecord(Registration r) {
         GearsRecord.Writer w = g.record(GearsRecord.REGISTER).i64(r.number).str(r.session.id).i64(r.session.serial)
                 .str(r.reader.text).str(r.mode.text).str(r.desc).i8(r.hasOnRegistered ? 1 : 0).i32(r.scriptOrdinal)
                 .bytes(r.pickledPlan == null ? new byte[0] : r.pickledPlan).i32(r.steps.size());
@@ -295,7 +300,7 @@ public final class Registrations implements KeyspaceEventListener {
                     .i8(r.trimStream ? 1 : 0);
             case COMMAND -> w.str(r.trigger).str(r.hook).str(r.keyPrefix).i8(r.inorder ? 1 : 0);
         }
-        g.journalRecord(w);
+        return w;
     }
 
     /** RG.UNREGISTER and session upgrades. */
@@ -758,24 +763,12 @@ public final class Registrations implements KeyspaceEventListener {
         for (Session s : sessions.values()) {
             out.add(g.record(GearsRecord.SESSION).str(s.id).str(s.description).i64(s.serial).i64(s.scriptTime)
                     .i64(s.scriptSeed).i32(s.home).bytes(s.code).build());
-            for (Registration r : s.registrations) {
-                GearsRecord.Writer w = g.record(GearsRecord.REGISTER).i64(r.number).str(s.id).i64(s.serial)
-                        .str(r.reader.text).str(r.mode.text).str(r.desc).i8(r.hasOnRegistered ? 1 : 0)
-                        .i32(r.scriptOrdinal).bytes(r.pickledPlan == null ? new byte[0] : r.pickledPlan)
-                        .i32(r.steps.size());
-                for (Execution.Step st : r.steps) {
-                    w.str(st.type()).str(st.name()).str(st.arg());
-                }
-                switch (r.reader) {
-                    case KEYS -> w.str(r.prefix).strs(r.eventTypes).strs(r.keyTypes).i8(r.readValue ? 1 : 0).strs(r.commands);
-                    case STREAM -> w.str(r.prefix).i64(r.batch).i64(r.durationMs).str(r.onFailedPolicy)
-                            .i64(r.retryIntervalSec).i8(r.trimStream ? 1 : 0);
-                    case COMMAND -> w.str(r.trigger).str(r.hook).str(r.keyPrefix).i8(r.inorder ? 1 : 0);
-                }
-                out.add(w.build());
-                if (!Registration.OK.equals(r.status)) {
-                    out.add(g.record(GearsRecord.REG_STATUS).i64(r.number).str(r.status).build());
-                }
+        }
+        // in registration order: KeysReader registrations fire in that order, and RG.DUMPREGISTRATIONS lists it
+        for (Registration r : all.values()) {
+            out.add(registerRecord(r).build());
+            if (!Registration.OK.equals(r.status)) {
+                out.add(g.record(GearsRecord.REG_STATUS).i64(r.number).str(r.status).build());
             }
         }
     }

@@ -103,16 +103,24 @@ class RegistrationsRestartTest {
             String after = rg.call("RG.DUMPREGISTRATIONS");
             assertTrue(after.contains("\"reader\", \"KeysReader\", \"desc\", nil, \"RegistrationData\", [\"mode\", \"sync\", "
                     + "\"numTriggered\", :3, \"numSuccess\", :3,"), after);
+            // a snapshot carries sessions, registrations and statistics; the journal after it goes on from there
+            assertEquals("+OK", rg.call("SAVE"));
+            assertEquals(":1", rg.call("HSET", "u:5", "f", "v"));
+            assertEquals("\"3\"", rg.call("GET", "count:hset"));
             digest = rg.call("DEBUG", "DIGEST");
             regs = rg.call("RG.DUMPREGISTRATIONS");
+            sessions = rg.call("RG.PYDUMPSESSIONS", "VERBOSE");
         }
 
-        // a second, clean restart: the same again
+        // a second, clean restart (from the snapshot and the journal after it): the same again
         try (TestServer s = TestServer.start(data); Rg rg = new Rg(s)) {
             assertEquals(digest, rg.call("DEBUG", "DIGEST"));
             assertEquals(regs, rg.call("RG.DUMPREGISTRATIONS"));
+            assertEquals(sessions, rg.call("RG.PYDUMPSESSIONS", "VERBOSE"));
             assertEquals(":1", rg.call("HSET", "u:4", "f", "v"));
-            assertEquals("\"3\"", rg.call("GET", "count:hset"));
+            assertEquals("\"4\"", rg.call("GET", "count:hset"));
+            assertEquals("+OK", rg.call("SET", "i:3", "x"));
+            assertEquals("\"3\"", rg.call("GET", "inner"));
         }
     }
 
