@@ -54,11 +54,11 @@ public final class GearsCommands {
         t.add("rg.unregister", -1, FLAGS, 0, 0, 0, GearsCommands::unregister);
         t.add("rg.trigger", -1, FLAGS, 0, 0, 0, ctx -> {
             arity(ctx, 2, Integer.MAX_VALUE);
-            ctx.error("ERR subcommand not found");
+            gears(ctx).registrations().trigger(ctx);
         });
         t.add("rg.triggeronkey", -1, FLAGS, 2, 2, 1, ctx -> {
             arity(ctx, 3, Integer.MAX_VALUE);
-            ctx.error("ERR subcommand not found");
+            gears(ctx).registrations().trigger(ctx);
         });
         t.add("rg.pauseregistrations", -1, FLAGS, 0, 0, 0, GearsCommands::pauseregistrations);
         t.add("rg.unpauseregistrations", -1, FLAGS, 0, 0, 0, GearsCommands::unpauseregistrations);

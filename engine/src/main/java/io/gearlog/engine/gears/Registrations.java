@@ -256,15 +256,13 @@ public final class Registrations implements KeyspaceEventListener {
     /** Enters a registration in the indexes (live and replay). */
     private void add(Registration r) {
         all.put(r.number, r);
+        if (r.sync()) {
+            syncRegs++;
+        }
         r.session.registrations.add(r);
         r.session.version++;
         switch (r.reader) {
-            case KEYS -> {
-                keys.add(r);
-                if (r.sync()) {
-                    syncKeys++;
-                }
-            }
+            case KEYS -> keys.add(r);
             case COMMAND -> {
                 if (r.trigger != null) {
                     triggers.put(r.trigger, r);
@@ -320,8 +318,9 @@ public final class Registrations implements KeyspaceEventListener {
     private void remove(Registration r) {
         r.removed = true;
         all.remove(r.number);
-        if (keys.remove(r) && r.sync()) {
-            syncKeys--;
+        keys.remove(r);
+        if (r.sync()) {
+            syncRegs--;
         }
         if (r.trigger != null && triggers.get(r.trigger) == r) {
             triggers.remove(r.trigger);
@@ -432,6 +431,62 @@ public final class Registrations implements KeyspaceEventListener {
         return Math.floorMod(nextHome++, Math.max(1, g.config().executionThreads));
     }
 
+    // ---- CommandReader triggers
+
+    /** Error of a non-sync trigger or hook where the client cannot wait for it. */
+    static final String NON_SYNC_NO_BLOCK = "ERR can not run a non-sync execution inside a MULTI/LUA (blocking is not "
+            + "allowed) or on loading.";
+
+    /** RG.TRIGGER / RG.TRIGGERONKEY: runs the trigger's execution and replies with its results or first error. */
+    public void trigger(io.gearlog.engine.CommandContext ctx) {
+        if (engine.replaying()) {
+            // a trigger inside a replayed transaction: its writes come back from their own records
+            return;
+        }
+        Registration r = triggers.get(ctx.str(1));
+        if (r == null || r.removed) {
+            throw new io.gearlog.engine.CommandError("ERR subcommand not found");
+        }
+        io.gearlog.engine.Client c = ctx.client();
+        boolean noBlock = GearsService.inExec(engine) || g.isInternal(c);
+        if (!r.sync() && noBlock) {
+            throw new io.gearlog.engine.CommandError(NON_SYNC_NO_BLOCK);
+        }
+        List<byte[]> input = new ArrayList<>(ctx.argc() - 1);
+        for (int i = 1; i < ctx.argc(); i++) {
+            input.add(ctx.arg(i));
+        }
+        r.numTriggered++;
+        Execution e = g.createRegistered(r, KIND_ARGS, input, true);
+        if (r.sync()) {
+            start(r, e);
+            if (e.finished()) {
+                writeTriggerReply(ctx.reply(), e);
+                return;
+            }
+        }
+        GearsService.Wait w = g.park(c);
+        g.whenDone(e, () -> g.reply(c, w, out -> writeTriggerReply(out, e)));
+        if (!r.sync()) {
+            start(r, e);
+        }
+    }
+
+    private static void writeTriggerReply(ReplyBuffer out, Execution e) {
+        if (e.status() == Execution.Status.ABORTED && e.errors.isEmpty()) {
+            out.error("ERR Could not trigger execution, execution was aborted");
+            return;
+        }
+        if (!e.errors.isEmpty()) {
+            out.error(e.errors.get(0));
+            return;
+        }
+        out.array(e.results.size());
+        for (byte[] b : e.results) {
+            out.raw(b);
+        }
+    }
+
     // ---- replay exactness of sync executions inside a command
     //
     // A sync KeysReader execution runs in the middle of the command that fired it, but the command is journaled
@@ -446,9 +501,11 @@ public final class Registrations implements KeyspaceEventListener {
     /** Keys changed since the outermost command began; tracked only while sync KeysReader registrations exist. */
     private final java.util.LinkedHashSet<WindowKey> window = new java.util.LinkedHashSet<>();
     private boolean windowFired;
+    /** Above 0 while any sync execution runs on the engine thread. */
+    private int syncDepth;
     private boolean windowNeedsFixup;
-    /** Sync KeysReader registrations (the window is tracked only when there are some). */
-    private int syncKeys;
+    /** Sync registrations (the window is tracked only when there are some). */
+    private int syncRegs;
 
     /** Engine hook after every outermost command. */
     void commandEnded() {
@@ -502,12 +559,13 @@ public final class Registrations implements KeyspaceEventListener {
 
     @Override
     public void onKeyspaceEvent(int eventClass, String event, int db, byte[] key) {
-        if (keys.isEmpty() || (eventClass & EventClass.NEW) != 0 || engine.replaying() || engine.appender() == null) {
+        if ((keys.isEmpty() && syncRegs == 0) || (eventClass & EventClass.NEW) != 0 || engine.replaying()
+                || engine.appender() == null) {
             return;
         }
-        if (syncKeys > 0 && (eventClass & EventClass.KEY_MISS) == 0) {
+        if (syncRegs > 0 && (eventClass & EventClass.KEY_MISS) == 0) {
             window.add(new WindowKey(db, new Key(key)));
-            if (suppressKeys == 0 && windowFired) {
+            if (syncDepth == 0 && windowFired) {
                 // the command changed data after a sync execution ran inside it: replay order would differ
                 windowNeedsFixup = true;
             }
@@ -565,20 +623,22 @@ public final class Registrations implements KeyspaceEventListener {
         Run run = new Run(e, r.session.image(), r.number, e.inputKind, e.input, r.readValue,
                 !r.sync() || !GearsService.inExec(engine));
         if (r.sync()) {
+            if (syncDepth == 0) {
+                windowFired = true;
+                if (GearsService.inExec(engine)) {
+                    // inside EXEC the execution's writes are not journaled: only the fixup carries them
+                    windowNeedsFixup = true;
+                }
+            }
             boolean keysEvent = r.reader == Registration.Reader.KEYS;
             if (keysEvent) {
-                if (suppressKeys == 0) {
-                    windowFired = true;
-                    if (GearsService.inExec(engine)) {
-                        // inside EXEC the execution's writes are not journaled: only the fixup carries them
-                        windowNeedsFixup = true;
-                    }
-                }
                 suppressKeys++;
             }
+            syncDepth++;
             try {
                 g.python().runOnEngine(run);
             } finally {
+                syncDepth--;
                 if (keysEvent) {
                     suppressKeys--;
                 }

@@ -1,0 +1,120 @@
+package io.gearlog.resp.gears;
+
+import io.gearlog.resp.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * CommandReader registrations (spec examples.md 18-20, readers.md CommandReader, commands.md RG.TRIGGER) through a
+ * real client with their exact replies. One server for the class; each test unregisters what it registered.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RegistrationsCommandTest {
+    private static final String SHARD = "0000000000000000000000000000000000000000-";
+    static TestServer server;
+    static Rg rg;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+        rg = new Rg(server);
+    }
+
+    @AfterAll
+    static void stop() {
+        rg.close();
+        server.close();
+    }
+
+    @BeforeEach
+    void clean() {
+        String dump = rg.call("RG.DUMPREGISTRATIONS");
+        Matcher m = Pattern.compile("\"id\", \"(" + SHARD + "[0-9]+)\"").matcher(dump);
+        while (m.find()) {
+            assertEquals("+OK", rg.call("RG.UNREGISTER", m.group(1)));
+        }
+        assertEquals("+OK", rg.call("FLUSHALL"));
+    }
+
+    private static String py(String code, String... options) {
+        String[] args = new String[options.length + 2];
+        args[0] = "RG.PYEXECUTE";
+        args[1] = code;
+        System.arraycopy(options, 0, args, 2, options.length);
+        return rg.call(args);
+    }
+
+    @Test
+    @Order(1)
+    void example18Triggers() {
+        assertEquals("+OK", py("GB('CommandReader').register(trigger='mytrigger')"));
+        assertEquals("[\"['mytrigger', 'foo', 'bar']\"]", rg.call("RG.TRIGGER", "mytrigger", "foo", "bar"));
+        assertEquals("+OK", py("GB('CommandReader').map(lambda x: f'{x[0]} got {len(x)-1} arguments! Ah ah ah!')"
+                + ".register(trigger='CountVonCount')"));
+        assertEquals("[\"CountVonCount got 2 arguments! Ah ah ah!\"]", rg.call("RG.TRIGGER", "CountVonCount", "bat", "bat"));
+        assertEquals("+OK", py("GB('CommandReader').map(lambda x: execute('SET', x[1], x[2])).register(trigger='my_set', mode='sync')"));
+        assertEquals("[\"OK\"]", rg.call("RG.TRIGGERONKEY", "my_set", "foo", "bar"));
+        assertEquals("\"bar\"", rg.call("GET", "foo"));
+        assertEquals("+OK", py("GB('CommandReader').map(lambda x: '+OK').register(trigger='ok', mode='sync')"));
+        assertEquals("[+OK]", rg.call("RG.TRIGGER", "ok"));
+        assertEquals("+OK", py("GB('CommandReader').flatmap(lambda x: x[1:]).countby(lambda x: x).register(trigger='cnt')"));
+        assertEquals("[\"{'key': 'a', 'value': 3}\"]", rg.call("RG.TRIGGER", "cnt", "a", "a", "a"));
+        assertEquals("+OK", py("GB('CommandReader').foreach(lambda x: flat_error('boom')).register(trigger='fail')"));
+        assertEquals("-boom", rg.call("RG.TRIGGER", "fail"));
+        assertEquals("-ERR subcommand not found", rg.call("RG.TRIGGER", "nosuch"));
+        assertEquals("-ERR subcommand not found", rg.call("RG.TRIGGER", "MYTRIGGER"));
+        assertEquals("-ERR wrong number of arguments for 'RG.TRIGGER' command", rg.call("RG.TRIGGER"));
+        String r = py("GB('CommandReader').register(trigger='mytrigger')");
+        assertTrue(r.startsWith("-") && r.contains("trigger already registered"), r);
+        r = py("GB('CommandReader').register(trigger='t2')\nGB('CommandReader').register(trigger='t2')");
+        assertTrue(r.startsWith("-") && r.contains("trigger already registered in this session"), r);
+        assertEquals("+OK", rg.call("MULTI"));
+        assertEquals("+QUEUED", rg.call("RG.TRIGGER", "mytrigger"));
+        assertEquals("[-ERR can not run a non-sync execution inside a MULTI/LUA (blocking is not allowed) or on loading.]",
+                rg.call("EXEC"));
+        assertEquals("+OK", rg.call("MULTI"));
+        assertEquals("+QUEUED", rg.call("RG.TRIGGER", "ok"));
+        assertEquals("[[+OK]]", rg.call("EXEC"));
+        // trigger executions are dropped after replying; numTriggered counts every call
+        assertEquals("[]", rg.call("RG.DUMPEXECUTIONS"));
+        String dump = rg.call("RG.DUMPREGISTRATIONS");
+        assertTrue(dump.contains("\"reader\", \"CommandReader\", \"desc\", nil, \"RegistrationData\", [\"mode\", \"sync\", "
+                + "\"numTriggered\", :2, \"numSuccess\", :2, \"numFailures\", :0, \"numAborted\", :0, "), dump);
+        assertTrue(dump.contains("\"args\", [\"trigger\", \"ok\", \"inorder\", :0]]"), dump);
+        assertTrue(dump.contains("\"numTriggered\", :1, \"numSuccess\", :0, \"numFailures\", :1, \"numAborted\", :0, "), dump);
+        assertTrue(dump.contains("\"lastError\", \"boom\", \"args\", [\"trigger\", \"fail\", \"inorder\", :0]]"), dump);
+    }
+
+    @Test
+    @Order(2)
+    void badCommandReaderArguments() {
+        String[][] cases = {
+                {"GB('CommandReader').register()", "no trigger or hook argument was given"},
+                {"GB('CommandReader').register(trigger=1)", "trigger argument is not string"},
+                {"GB('CommandReader').register(hook=1)", "hook argument is not string"},
+                {"GB('CommandReader').register(hook='set', keyprefix=1)", "keyprefix argument is not string"},
+                {"GB('CommandReader').register(trigger='x', inorder=1)", "inorder argument is be boolean"},
+                {"GB('CommandReader').register(trigger='x', hook='set')", "trigger argument can not be given with keyprefix or hook"},
+                {"GB('CommandReader').run()", "Given reader do not support run or not exists"},
+        };
+        for (String[] c : cases) {
+            String r = py(c[0]);
+            assertTrue(r.startsWith("-") && r.contains(c[1]), c[0] + " -> " + r);
+        }
+        assertEquals("[]", rg.call("RG.DUMPREGISTRATIONS"));
+    }
+}
