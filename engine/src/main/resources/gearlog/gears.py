@@ -253,6 +253,9 @@ class _State:
         # exec mode: the execution number (EFFECT origin) and what the execution may do
         self.number = -1
         self.reg = None
+        # a CommandReader hook execution (call_next), a KeysReader execution linked to a command (override_reply)
+        self.hook = False
+        self.linked = False
 
 
 _state = None
@@ -1034,7 +1037,7 @@ def run_registration(sid, number, exec_number, kind, inp, allow_async):
     run = _Run.__new__(_Run)
     run.descs = descs
     run.ops = ops
-    if kind == 'keys':
+    if kind in ('keys', 'keys-linked'):
         run.reader = 'KeysEvent'
         run.args = (inp[0], inp[1], bool(inp[2]))
     else:
@@ -1054,6 +1057,8 @@ def run_registration(sid, number, exec_number, kind, inp, allow_async):
     st.number = exec_number
     st.reg = number
     st.allow_async = allow_async
+    st.hook = kind == 'hook'
+    st.linked = kind == 'keys-linked'
     run_pipeline(run, st)
     return outcome(run)
 
@@ -1304,11 +1309,8 @@ def run_script(code, session_id, description, replacing):
 
 # ---------------------------------------------------------------- builtins of user code (runtime.md)
 
-def execute(*args):
-    if not args:
-        return []
-    if not isinstance(args[0], str):
-        raise error('the given command must be a string')
+def _argv(args):
+    """Command arguments for Java: strings, and which of them are raw bytes (latin-1 carried)."""
     argv = []
     raw = []
     for a in args:
@@ -1318,8 +1320,17 @@ def execute(*args):
         else:
             argv.append(str(a))
             raw.append('0')
+    return argv, ''.join(raw)
+
+
+def execute(*args):
+    if not args:
+        return []
+    if not isinstance(args[0], str):
+        raise error('the given command must be a string')
+    argv, raw = _argv(args)
     # while a session is re-evaluated, writes are skipped: the script's writes were journaled when it ran
-    return _host.execute(argv, ''.join(raw), _mode() == 'load')
+    return _host.execute(argv, raw, _mode() == 'load')
 
 
 class _Atomic:
@@ -1399,15 +1410,29 @@ def gearsFuture(*args):
 
 
 def call_next(*args):
-    raise error('Can not get CommandHook ctx')
+    st = _state
+    if st is None or st.mode != 'exec' or not st.hook:
+        raise error('Can not get CommandHook ctx')
+    argv, raw = _argv(args)
+    return _host.call_next(argv, raw)
 
 
 def override_reply(*args):
-    raise error('Can not get command ctx')
+    st = _state
+    if st is None or st.mode != 'exec' or not st.linked:
+        raise error('Can not get command ctx')
+    if len(args) != 1:
+        raise error('Override reply must get a single argument')
+    err = _host.override_reply(to_resp(args[0]))
+    if err is not None:
+        raise error(err)
 
 
 def get_command(*args):
-    raise error('Can not get command ctx')
+    st = _state
+    if st is None or st.mode != 'exec' or not st.linked:
+        raise error('Can not get command ctx')
+    return _host.get_command()
 
 
 def registerTE(*args):

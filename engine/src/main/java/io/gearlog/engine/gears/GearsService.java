@@ -90,6 +90,7 @@ public final class GearsService {
                 engine.applyArgv(r.argv(), r.db(), r.time(), r.index()));
         engine.keyspace().events().addListener(s.registrations);
         engine.onCommandEnd(s.registrations::commandEnded);
+        engine.interceptor(s.registrations.interceptor());
         ServerCommands.addInfoSection(engine, new ServerCommands.InfoSection() {
             @Override
             public String name() {

@@ -31,6 +31,8 @@ public final class Registrations implements KeyspaceEventListener {
     public static final int KIND_ARGS = 2;
     public static final int KIND_STREAM = 3;
     public static final int KIND_HOOK = 4;
+    /** A KeysReader execution linked to the command it intercepts (the `commands` option). */
+    public static final int KIND_KEYS_LINKED = 5;
 
     /** Redis 7.0 commands with the movablekeys flag (Gearlog's command table does not carry it). */
     private static final Set<String> MOVABLE_KEYS = Set.of("xread", "xreadgroup", "eval", "evalsha", "eval_ro",
@@ -262,7 +264,14 @@ public final class Registrations implements KeyspaceEventListener {
         r.session.registrations.add(r);
         r.session.version++;
         switch (r.reader) {
-            case KEYS -> keys.add(r);
+            case KEYS -> {
+                keys.add(r);
+                if (r.commands != null) {
+                    for (String c : r.commands) {
+                        commandsOption.merge(hookName(c), 1, Integer::sum);
+                    }
+                }
+            }
             case COMMAND -> {
                 if (r.trigger != null) {
                     triggers.put(r.trigger, r);
@@ -318,7 +327,11 @@ public final class Registrations implements KeyspaceEventListener {
     private void remove(Registration r) {
         r.removed = true;
         all.remove(r.number);
-        keys.remove(r);
+        if (keys.remove(r) && r.commands != null) {
+            for (String c : r.commands) {
+                commandsOption.computeIfPresent(hookName(c), (k, n) -> n > 1 ? n - 1 : null);
+            }
+        }
         if (r.sync()) {
             syncRegs--;
         }
@@ -487,6 +500,237 @@ public final class Registrations implements KeyspaceEventListener {
         }
     }
 
+    // ---- command interception: CommandReader hooks and the KeysReader `commands` option
+
+    /** KeysReader registrations with the `commands` option, counted by command name. */
+    private final Map<String, Integer> commandsOption = new HashMap<>();
+    /** Above 0 while call_next runs the real command (it must not be intercepted again). */
+    private int bypassHooks;
+
+    /** A running hook execution: its command and where in that command's hook list it runs. */
+    private record HookCall(CommandSpec spec, byte[] name, int index) {
+    }
+
+    private final Map<Long, HookCall> hookCalls = new HashMap<>();
+
+    /** A command intercepted for KeysReader `commands` registrations, until its linked executions end. */
+    private static final class Linked {
+        final String name;
+        final byte[][] argv;
+        /** False inside MULTI/EXEC and for Gears' own clients: async executions are then not linked. */
+        final boolean canWait;
+        byte[] override;
+        int pending;
+        Runnable whenIdle;
+
+        Linked(String name, byte[][] argv, boolean canWait) {
+            this.name = name;
+            this.argv = argv;
+            this.canWait = canWait;
+        }
+    }
+
+    /** The intercepted command running now, or null. */
+    private Linked linked;
+    private final Map<Long, Linked> linkedByExec = new HashMap<>();
+
+    /** The engine's command interceptor. */
+    Engine.CommandInterceptor interceptor() {
+        return new Engine.CommandInterceptor() {
+            @Override
+            public boolean wants(CommandSpec spec) {
+                return bypassHooks == 0 && (hooks.containsKey(spec.name()) || commandsOption.containsKey(spec.name()));
+            }
+
+            @Override
+            public boolean intercept(io.gearlog.engine.Client c, CommandSpec spec, byte[][] argv, Runnable proceed) {
+                return Registrations.this.intercept(c, spec, argv, proceed);
+            }
+        };
+    }
+
+    private boolean intercept(io.gearlog.engine.Client c, CommandSpec spec, byte[][] argv, Runnable proceed) {
+        List<Registration> l = hooks.get(spec.name());
+        if (l != null) {
+            int i = matchHook(l, l.size() - 1, spec, argv);
+            if (i >= 0) {
+                runHook(c, l.get(i), i, spec, argv);
+                return true;
+            }
+        }
+        boolean any = false;
+        for (Registration r : keys) {
+            if (r.commands != null && r.hooksCommand(spec.name()) && commandKeyMatches(r, spec, argv)) {
+                any = true;
+                break;
+            }
+        }
+        if (!any) {
+            return false;
+        }
+        Linked ln = new Linked(spec.name(), argv, !GearsService.inExec(engine) && !g.isInternal(c));
+        Linked prev = linked;
+        linked = ln;
+        int mark = c.reply.length();
+        try {
+            proceed.run();
+        } finally {
+            linked = prev;
+        }
+        if (ln.pending > 0) {
+            // background executions are linked: the client waits for them, then gets the override or its reply
+            byte[] own = java.util.Arrays.copyOfRange(c.reply.array(), mark, c.reply.length());
+            c.reply.truncate(mark);
+            GearsService.Wait w = g.park(c);
+            ln.whenIdle = () -> g.reply(c, w, out -> out.raw(ln.override != null ? ln.override : own));
+        } else if (ln.override != null) {
+            c.reply.truncate(mark);
+            c.reply.raw(ln.override);
+        }
+        return true;
+    }
+
+    /** The key arguments of {@code argv} by the command table's first/last/step. */
+    private static List<byte[]> keyArgs(CommandSpec spec, byte[][] argv) {
+        List<byte[]> out = new ArrayList<>();
+        int first = spec.firstKey();
+        if (first <= 0 || spec.step() <= 0) {
+            return out;
+        }
+        int last = spec.lastKey() < 0 ? argv.length + spec.lastKey() : spec.lastKey();
+        for (int i = first; i <= last && i < argv.length; i += spec.step()) {
+            out.add(argv[i]);
+        }
+        return out;
+    }
+
+    private static boolean commandKeyMatches(Registration r, CommandSpec spec, byte[][] argv) {
+        if (r.prefix.startsWith("*")) {
+            return true;
+        }
+        for (byte[] k : keyArgs(spec, argv)) {
+            if (Registration.prefixMatches(r.prefix, k)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The newest hook at or below {@code from} that matches (keyprefix on any key argument), or -1. */
+    private static int matchHook(List<Registration> l, int from, CommandSpec spec, byte[][] argv) {
+        for (int i = from; i >= 0; i--) {
+            Registration r = l.get(i);
+            if (r.removed) {
+                continue;
+            }
+            if (r.keyPrefix == null) {
+                return i;
+            }
+            byte[] p = r.keyPrefix.getBytes(StandardCharsets.UTF_8);
+            for (byte[] k : keyArgs(spec, argv)) {
+                if (k.length >= p.length && java.util.Arrays.equals(k, 0, p.length, p, 0, p.length)) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private void runHook(io.gearlog.engine.Client c, Registration r, int index, CommandSpec spec, byte[][] argv) {
+        if (!r.sync() && (GearsService.inExec(engine) || g.isInternal(c))) {
+            c.reply.error(NON_SYNC_NO_BLOCK);
+            return;
+        }
+        Execution e = newHookExecution(r, index, spec, argv);
+        if (r.sync()) {
+            start(r, e);
+            if (e.finished()) {
+                writeHookReply(c.reply, e);
+                return;
+            }
+        }
+        GearsService.Wait w = g.park(c);
+        g.whenDone(e, () -> g.reply(c, w, out -> writeHookReply(out, e)));
+        if (!r.sync()) {
+            start(r, e);
+        }
+    }
+
+    private Execution newHookExecution(Registration r, int index, CommandSpec spec, byte[][] argv) {
+        r.numTriggered++;
+        Execution e = g.createRegistered(r, KIND_HOOK, List.of(argv), true);
+        hookCalls.put(e.number, new HookCall(spec, argv[0], index));
+        g.whenDone(e, () -> hookCalls.remove(e.number));
+        return e;
+    }
+
+    private static void writeHookReply(ReplyBuffer out, Execution e) {
+        if (!e.errors.isEmpty()) {
+            out.error(e.errors.get(0));
+        } else if (e.results.size() != 1) {
+            out.error("Command hook must return exactly one result");
+        } else {
+            out.raw(e.results.get(0));
+        }
+    }
+
+    /**
+     * call_next() of hook execution {@code exec}: the next older matching hook (older hooks are sync, the
+     * stacking rule makes sure) or the real command, run as Gears' own client so its writes are EFFECT records.
+     */
+    public Object callNext(long exec, byte[][] args, io.gearlog.engine.Client client, long origin) {
+        HookCall hc = hookCalls.get(exec);
+        if (hc == null) {
+            return new Replies.Error("Can not get CommandHook ctx");
+        }
+        byte[][] argv = new byte[args.length + 1][];
+        argv[0] = hc.name();
+        System.arraycopy(args, 0, argv, 1, args.length);
+        List<Registration> l = hooks.get(hc.spec().name());
+        int j = l == null ? -1 : matchHook(l, Math.min(hc.index(), l.size()) - 1, hc.spec(), argv);
+        if (j >= 0) {
+            Registration r = l.get(j);
+            Execution e = newHookExecution(r, j, hc.spec(), argv);
+            start(r, e);
+            if (!e.finished()) {
+                return new Replies.Error("the next hook did not finish inline");
+            }
+            if (!e.errors.isEmpty()) {
+                return new Replies.Error(e.errors.get(0));
+            }
+            if (e.results.size() != 1) {
+                return new Replies.Error("Command hook must return exactly one result");
+            }
+            byte[] b = e.results.get(0);
+            return Replies.parse(b, b.length);
+        }
+        bypassHooks++;
+        try {
+            return g.executeCommand(client, argv, origin);
+        } finally {
+            bypassHooks--;
+        }
+    }
+
+    /** override_reply() of a linked execution: null, or the error Python raises. */
+    public String overrideReply(long exec, byte[] resp) {
+        Linked ln = linkedByExec.get(exec);
+        if (ln == null) {
+            return "Can not get command ctx";
+        }
+        if (ln.override != null) {
+            return "Can only override reply once";
+        }
+        ln.override = resp;
+        return null;
+    }
+
+    /** get_command() of a linked execution: the intercepted argv, or null. */
+    public byte[][] linkedCommand(long exec) {
+        Linked ln = linkedByExec.get(exec);
+        return ln == null ? null : ln.argv;
+    }
+
     // ---- replay exactness of sync executions inside a command
     //
     // A sync KeysReader execution runs in the middle of the command that fired it, but the command is journaled
@@ -578,8 +822,8 @@ public final class Registrations implements KeyspaceEventListener {
             if (r.removed || !r.keyMatches(key) || !r.eventMatches(event)) {
                 continue;
             }
-            if (r.commands != null) {
-                // only events of an intercepted command reach these (the interception arrives with hooks)
+            if (r.commands != null && (linked == null || !r.hooksCommand(linked.name))) {
+                // only events of an intercepted command listed in `commands` reach these
                 continue;
             }
             if (r.keyTypes != null) {
@@ -590,8 +834,31 @@ public final class Registrations implements KeyspaceEventListener {
                     continue;
                 }
             }
-            fire(r, KIND_KEYS, List.of(key, event.getBytes(StandardCharsets.UTF_8)), false);
+            List<byte[]> input = List.of(key, event.getBytes(StandardCharsets.UTF_8));
+            if (r.commands != null && (r.sync() || linked.canWait)) {
+                fireLinked(r, input, linked);
+            } else {
+                fire(r, KIND_KEYS, input, false);
+            }
         }
+    }
+
+    /** A KeysReader execution linked to the intercepted command {@code ln}: it may override its reply. */
+    private void fireLinked(Registration r, List<byte[]> input, Linked ln) {
+        r.numTriggered++;
+        Execution e = g.createRegistered(r, KIND_KEYS_LINKED, input, false);
+        linkedByExec.put(e.number, ln);
+        boolean waits = !r.sync();
+        if (waits) {
+            ln.pending++;
+        }
+        g.whenDone(e, () -> {
+            linkedByExec.remove(e.number);
+            if (waits && --ln.pending == 0 && ln.whenIdle != null) {
+                ln.whenIdle.run();
+            }
+        });
+        start(r, e);
     }
 
     private String typeAt(int db, byte[] key) {

@@ -83,6 +83,24 @@ final class HostApi {
             return w.onEngine(eng -> gears.registrations().check(kind, name, replacing, byPrefix));
         }));
         m.put("register_now", fn(this::registerNow));
+        m.put("call_next", fn(this::callNext));
+        m.put("override_reply", fn(a -> {
+            byte[] resp = a[0].asString().getBytes(StandardCharsets.ISO_8859_1);
+            long exec = w.origin;
+            return w.onEngine(eng -> gears.registrations().overrideReply(exec, resp));
+        }));
+        m.put("get_command", fn(a -> {
+            long exec = w.origin;
+            byte[][] argv = w.onEngine(eng -> gears.registrations().linkedCommand(exec));
+            if (argv == null) {
+                throw error("Can not get command ctx");
+            }
+            Object[] strs = new Object[argv.length];
+            for (int i = 0; i < strs.length; i++) {
+                strs[i] = w.convert.str(argv[i]);
+            }
+            return w.convert.list(strs);
+        }));
         return ProxyObject.fromMap(m);
     }
 
@@ -182,6 +200,25 @@ final class HostApi {
         var client = w.executeClient();
         boolean readOnly = a.length > 2 && a[2].asBoolean();
         Object r = w.onEngine(eng -> readOnly && gears.isWrite(args) ? null : gears.executeCommand(client, args, origin));
+        if (r instanceof Replies.Error err) {
+            throw error(err.message());
+        }
+        return w.convert.reply(r);
+    }
+
+    /** call_next() of a hook execution: the next hook or the real command, its reply converted like execute(). */
+    private Object callNext(Value[] a) {
+        Value argv = a[0];
+        String raw = a[1].asString();
+        int n = (int) argv.getArraySize();
+        byte[][] args = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            String s = argv.getArrayElement(i).asString();
+            args[i] = raw.charAt(i) == '1' ? s.getBytes(StandardCharsets.ISO_8859_1) : s.getBytes(StandardCharsets.UTF_8);
+        }
+        long origin = w.origin;
+        var client = w.executeClient();
+        Object r = w.onEngine(eng -> gears.registrations().callNext(origin, args, client, origin));
         if (r instanceof Replies.Error err) {
             throw error(err.message());
         }

@@ -101,7 +101,7 @@ final class RegistrationRunner {
                 w.begin(ex.createdAt, ex.seed);
             }
             o = w.fnRunRegistration.execute(run.session().id(), run.registration(), ex.number,
-                    run.kind() == Registrations.KIND_KEYS ? "keys" : "records", input(w, run), run.allowAsync());
+                    kindName(run.kind()), input(w, run), run.allowAsync());
         } catch (PolyglotException e) {
             fatal = w.failure(e, w.interruptReason());
             if (!outermost && (e.isInterrupted() || e.isCancelled())) {
@@ -173,10 +173,19 @@ final class RegistrationRunner {
         }
     }
 
+    private static String kindName(int kind) {
+        return switch (kind) {
+            case Registrations.KIND_KEYS -> "keys";
+            case Registrations.KIND_KEYS_LINKED -> "keys-linked";
+            case Registrations.KIND_HOOK -> "hook";
+            default -> "records";
+        };
+    }
+
     /** The execution's input as Python values: [key, event, readValue] or the list of the record's strings. */
     private static Object input(Worker w, Registrations.Run run) {
         List<byte[]> in = run.input();
-        if (run.kind() == Registrations.KIND_KEYS) {
+        if (run.kind() == Registrations.KIND_KEYS || run.kind() == Registrations.KIND_KEYS_LINKED) {
             return ProxyArray.fromArray(new String(in.get(0), StandardCharsets.UTF_8),
                     new String(in.get(1), StandardCharsets.UTF_8), run.readValue());
         }

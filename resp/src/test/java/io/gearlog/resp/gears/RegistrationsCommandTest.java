@@ -117,4 +117,88 @@ class RegistrationsCommandTest {
         }
         assertEquals("[]", rg.call("RG.DUMPREGISTRATIONS"));
     }
+
+    @Test
+    @Order(3)
+    void example19Hooks() {
+        String h1 = "def my_hset(r):\n    t = str(execute('TIME')[0])\n    return call_next(*(r[1:] + ['_last_modified_', t]))\n\n"
+                + "GB('CommandReader').map(my_hset).register(hook='hset', mode='sync')\n";
+        String h2 = "def count_mod(r):\n    execute('HINCRBY', r[1], '_times_modified_', 1)\n    return call_next(*r[1:])\n\n"
+                + "GB('CommandReader').map(count_mod).register(hook='hset', mode='sync')\n";
+        assertEquals("+OK", py(h1));
+        assertEquals("\"2\"", rg.call("HSET", "k1", "foo", "bar"));
+        assertEquals("\"bar\"", rg.call("HGET", "k1", "foo"));
+        assertEquals(":1", rg.call("HEXISTS", "k1", "_last_modified_"));
+        assertEquals("+OK", py(h2));
+        assertEquals("\"2\"", rg.call("HSET", "k2", "foo", "bar"));
+        assertEquals("\"1\"", rg.call("HGET", "k2", "_times_modified_"));
+        assertEquals(":1", rg.call("HEXISTS", "k2", "_last_modified_"));
+        assertEquals("+OK", py("GB('CommandReader').map(lambda r: call_next(*r[1:])).register(hook='set', keyprefix='guarded:', mode='sync')"));
+        assertEquals("\"OK\"", rg.call("SET", "guarded:a", "1"));
+        assertEquals("+OK", rg.call("SET", "other", "1"));
+        assertEquals("\"1\"", rg.call("GET", "guarded:a"));
+        assertEquals("+OK", py("GB('CommandReader').flatmap(lambda x: x).register(hook='incr', mode='sync')"));
+        assertEquals("-Command hook must return exactly one result", rg.call("INCR", "c"));
+        String r = py("GB('CommandReader').register(hook='nosuchcmd')");
+        assertTrue(r.startsWith("-") && r.contains("Can not override an unexisting command"), r);
+        r = py("GB('CommandReader').register(hook='multi')");
+        assertTrue(r.startsWith("-") && r.contains("Can not override a command which are not allowed inside a script"), r);
+        r = py("GB('ShardsIDReader').map(lambda r: call_next(r)).run()");
+        assertTrue(r.startsWith("[[], [\"") && r.contains("Can not get CommandHook ctx"), r);
+        // hook executions are dropped after replying; the command itself is never journaled as such
+        assertEquals("[]", rg.call("RG.DUMPEXECUTIONS"));
+    }
+
+    @Test
+    @Order(4)
+    void hookErrorsAndAsyncHooks() {
+        assertEquals("+OK", py("GB('CommandReader').foreach(lambda r: flat_error('no ' + r[1])).register(hook='get', mode='sync')"));
+        assertEquals("-no x", rg.call("GET", "x"));
+        assertTrue(rg.call("RG.DUMPREGISTRATIONS").contains("\"lastError\", \"no x\", \"args\", [\"trigger\", \"get\", \"inorder\", :0]]"));
+        String r = py("GB('CommandReader').register(hook='get', mode='async_local')");
+        assertEquals("+OK", r);
+        // an async hook blocks the client until its execution ends; its record is the command as sent
+        assertEquals("\"['GeT', 'y']\"", rg.call("GeT", "y"));
+        r = py("GB('CommandReader').register(hook='get', mode='sync')");
+        assertTrue(r.contains("Can not override a none sync registration"), r);
+        assertEquals("+OK", rg.call("MULTI"));
+        assertEquals("+QUEUED", rg.call("GET", "y"));
+        assertEquals("[-ERR can not run a non-sync execution inside a MULTI/LUA (blocking is not allowed) or on loading.]",
+                rg.call("EXEC"));
+    }
+
+    @Test
+    @Order(5)
+    void example20ReadThroughOnKeymiss() {
+        assertEquals("+OK", py("GB().foreach(lambda x: override_reply('default'))"
+                + ".register(prefix='cache:*', eventTypes=['keymiss'], commands=['get'], mode='sync')"));
+        assertEquals("\"default\"", rg.call("GET", "cache:x"));
+        assertEquals("nil", rg.call("GET", "other"));
+        assertEquals("+OK", rg.call("SET", "cache:y", "1"));
+        assertEquals("\"1\"", rg.call("GET", "cache:y"));
+        assertEquals("+OK", rg.call("MULTI"));
+        assertEquals("+QUEUED", rg.call("GET", "cache:z"));
+        assertEquals("[\"default\"]", rg.call("EXEC"));
+        String r = py("GB().register(commands=['xread'])");
+        assertTrue(r.startsWith("-") && r.contains("Can not hook a command with moveable keys by key prefix"), r);
+        // get_command and the once-only override
+        assertEquals("+OK", py("def f(x):\n    override_reply(str(get_command()))\n    override_reply('again')\n"
+                + "GB().foreach(f).register(prefix='gc:*', eventTypes=['keymiss'], commands=['get'], mode='sync')"));
+        assertEquals("\"['get', 'gc:1']\"", rg.call("get", "gc:1"));
+        assertTrue(rg.call("RG.DUMPREGISTRATIONS").contains("Can only override reply once"));
+        assertTrue(rg.call("RG.DUMPREGISTRATIONS").contains("\"hookCommands\", [\"get\"]"));
+    }
+
+    @Test
+    @Order(6)
+    void example20AsyncVariant() {
+        assertEquals("+OK", py("GB().foreach(lambda x: override_reply('-ERR not cached'))"
+                + ".register(prefix='miss:*', eventTypes=['keymiss'], commands=['get'], mode='async_local')"));
+        assertEquals("-ERR not cached", rg.call("GET", "miss:a"));
+        assertEquals("+OK", rg.call("MULTI"));
+        assertEquals("+QUEUED", rg.call("GET", "miss:b"));
+        assertEquals("[nil]", rg.call("EXEC"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> rg.call("RG.DUMPREGISTRATIONS").contains("Can not get command ctx"));
+    }
 }
