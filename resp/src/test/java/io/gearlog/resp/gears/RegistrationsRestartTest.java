@@ -59,6 +59,10 @@ class RegistrationsRestartTest {
             assertEquals("[[\"1\"], []]", rg.call("RG.PYEXECUTE", "GB('ShardsIDReader').foreach(lambda s: "
                     + "GB().foreach(lambda y: execute('INCR', 'inner')).register('i:*', mode='sync')).run()", "ID", "inner"));
 
+            // a hooked command is not journaled as itself: recovery must not apply INCRBY 1 natively
+            assertEquals("+OK", rg.call("RG.PYEXECUTE", "GB('CommandReader').map(lambda r: call_next(r[1], int(r[2]) * 10))"
+                    + ".register(hook='incrby', keyprefix='h:', mode='sync')", "ID", "hook"));
+            assertEquals("\"10\"", rg.call("INCRBY", "h:1", "1"));
             assertEquals(":1", rg.call("HSET", "u:1", "f", "v"));
             assertEquals("+OK", rg.call("SET", "u:2", "x"));
             assertEquals("+OK", rg.call("MSET", "m:a", "1", "m:b", "2"));
@@ -83,6 +87,7 @@ class RegistrationsRestartTest {
             // recovery applied the journal without firing anything
             assertEquals(digest, rg.call("DEBUG", "DIGEST"));
             assertEquals("\"2\"", rg.call("GET", "m:b"));
+            assertEquals("\"10\"", rg.call("GET", "h:1"));
             assertEquals("\"1\"", rg.call("GET", "count:hset"));
             assertEquals(regs, rg.call("RG.DUMPREGISTRATIONS"));
             assertEquals(sessions, rg.call("RG.PYDUMPSESSIONS", "VERBOSE"));
@@ -96,6 +101,7 @@ class RegistrationsRestartTest {
             assertEquals("\"2\"", rg.call("GET", "count:hset"));
             assertEquals("+OK", rg.call("MSET", "m:a", "3", "m:b", "4"));
             assertEquals("\"4\"", rg.call("GET", "m:b"));
+            assertEquals("\"30\"", rg.call("INCRBY", "h:1", "2"));
             assertEquals("+OK", rg.call("SET", "i:2", "x"));
             assertEquals("\"2\"", rg.call("GET", "inner"));
             assertEquals("+OK", rg.call("SET", "w:2", "x"));
