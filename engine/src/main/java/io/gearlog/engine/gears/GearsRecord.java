@@ -40,6 +40,7 @@ import java.util.List;
  *                 totalLagMs, str lastError (snapshots: the statistics as they are)
  *   FIXUP         int n, n x (int db, bytes key, int m, m x argv): the final value of keys a command and the
  *                 sync executions inside it both touched (delete, then apply the argvs)
+ *   REG_LAG       long number, long lastLagMs, long totalLagMs (a StreamReader batch completed)
  *   EXEC_CREATED  flag 4 = made by a registration, followed by long registration, byte kind, int n, n x bytes input
  * </pre>
  * Records are pure data: applying them never needs Python (recovery, snapshot shadow engines).
@@ -59,6 +60,7 @@ public final class GearsRecord {
     public static final byte CLEAR_STATS = 11;
     public static final byte REG_STATS = 12;
     public static final byte FIXUP = 13;
+    public static final byte REG_LAG = 14;
 
     private GearsRecord() {
     }

@@ -103,6 +103,11 @@ public final class GearsService {
             }
         });
         engine.addTimer(100, s::watchdog);
+        engine.addTimer(10, () -> {
+            if (s.live) {
+                s.streams.tick();
+            }
+        });
         engine.onStop(s::stopPython);
         return s;
     }
@@ -337,7 +342,8 @@ public final class GearsService {
                 }
             }
             case GearsRecord.SESSION, GearsRecord.REGISTER, GearsRecord.UNREGISTER, GearsRecord.REG_STATUS,
-                 GearsRecord.CLEAR_STATS, GearsRecord.REG_STATS, GearsRecord.FIXUP -> registrations.apply(in);
+                 GearsRecord.CLEAR_STATS, GearsRecord.REG_STATS, GearsRecord.FIXUP, GearsRecord.REG_LAG ->
+                    registrations.apply(in);
             default -> {
                 // SCRIPT and COUNTERS only move the counters
             }

@@ -59,6 +59,7 @@ public final class Registrations implements KeyspaceEventListener {
     /** Listed sessions, by id (RG.PYDUMPSESSIONS lists them in this order). */
     final TreeMap<String, Session> sessions = new TreeMap<>();
     private final List<Registration> keys = new ArrayList<>();
+    private final List<Registration> streamRegs = new ArrayList<>();
     private final Map<String, Registration> triggers = new HashMap<>();
     /** Hooks by command name, oldest first. */
     private final Map<String, List<Registration>> hooks = new HashMap<>();
@@ -279,8 +280,7 @@ public final class Registrations implements KeyspaceEventListener {
                     hooks.computeIfAbsent(hookName(r.hook), k -> new ArrayList<>()).add(r);
                 }
             }
-            case STREAM -> {
-            }
+            case STREAM -> streamRegs.add(r);
         }
     }
 
@@ -347,6 +347,9 @@ public final class Registrations implements KeyspaceEventListener {
                 }
             }
         }
+        if (streamRegs.remove(r)) {
+            g.streams().removed(r);
+        }
         r.session.registrations.remove(r);
         if (r.session.registrations.isEmpty()) {
             unlink(r.session);
@@ -401,6 +404,12 @@ public final class Registrations implements KeyspaceEventListener {
             }
             g.python().loadOnEngine(s.image(), onReg);
         }
+        for (Spec spec : specs) {
+            Registration r = all.get(spec.number());
+            if (r != null && r.reader == Registration.Reader.STREAM) {
+                g.streams().startRegistration(r);
+            }
+        }
     }
 
     /**
@@ -433,6 +442,9 @@ public final class Registrations implements KeyspaceEventListener {
             if (anyAsync) {
                 g.python().loadOnWorker(s.home, s.image(), asyncOnReg);
             }
+        }
+        for (Registration r : new ArrayList<>(streamRegs)) {
+            g.streams().startRegistration(r);
         }
     }
 
@@ -751,6 +763,16 @@ public final class Registrations implements KeyspaceEventListener {
     /** Sync registrations (the window is tracked only when there are some). */
     private int syncRegs;
 
+    /** Runs engine-side bookkeeping of sync work (stream reads and acks) without opening a FIXUP. */
+    <T> T asEffect(java.util.function.Supplier<T> f) {
+        syncDepth++;
+        try {
+            return f.get();
+        } finally {
+            syncDepth--;
+        }
+    }
+
     /** Engine hook after every outermost command. */
     void commandEnded() {
         if (windowNeedsFixup) {
@@ -803,7 +825,7 @@ public final class Registrations implements KeyspaceEventListener {
 
     @Override
     public void onKeyspaceEvent(int eventClass, String event, int db, byte[] key) {
-        if ((keys.isEmpty() && syncRegs == 0) || (eventClass & EventClass.NEW) != 0 || engine.replaying()
+        if ((keys.isEmpty() && syncRegs == 0 && streamRegs.isEmpty()) || (eventClass & EventClass.NEW) != 0 || engine.replaying()
                 || engine.appender() == null) {
             return;
         }
@@ -814,7 +836,15 @@ public final class Registrations implements KeyspaceEventListener {
                 windowNeedsFixup = true;
             }
         }
-        if (suppressKeys > 0) {
+        if (!streamRegs.isEmpty() && event.equals("xadd")) {
+            // StreamReader is its own subscriber: it sees writes of sync KeysReader executions too
+            for (Registration r : streamRegs.toArray(new Registration[0])) {
+                if (!r.removed && r.keyMatches(key) && db == 0) {
+                    g.streams().onXadd(r, key);
+                }
+            }
+        }
+        if (suppressKeys > 0 || keys.isEmpty()) {
             return;
         }
         String type = null;
@@ -1056,6 +1086,15 @@ public final class Registrations implements KeyspaceEventListener {
                 }
             }
             case GearsRecord.FIXUP -> applyFixup(in);
+            case GearsRecord.REG_LAG -> {
+                Registration r = all.get(in.i64());
+                long last = in.i64();
+                long total = in.i64();
+                if (r != null) {
+                    r.lastLagMillis = last;
+                    r.totalLagMillis = total;
+                }
+            }
             case GearsRecord.CLEAR_STATS -> {
                 for (Registration r : all.values()) {
                     r.clearStats();

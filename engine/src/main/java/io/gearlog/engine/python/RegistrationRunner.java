@@ -189,6 +189,19 @@ final class RegistrationRunner {
             return ProxyArray.fromArray(new String(in.get(0), StandardCharsets.UTF_8),
                     new String(in.get(1), StandardCharsets.UTF_8), run.readValue());
         }
+        if (run.kind() == Registrations.KIND_STREAM) {
+            // key, then per entry: id, field count, fields and values
+            byte[] key = in.get(0);
+            List<Object> recs = new ArrayList<>();
+            int i = 1;
+            while (i < in.size()) {
+                byte[] id = in.get(i);
+                int n = Integer.parseInt(new String(in.get(i + 1), StandardCharsets.US_ASCII));
+                recs.add(w.convert.streamRecord(key, id, in.subList(i + 2, i + 2 + n)));
+                i += 2 + n;
+            }
+            return ProxyArray.fromList(recs);
+        }
         Object[] strs = new Object[in.size()];
         for (int i = 0; i < strs.length; i++) {
             strs[i] = w.convert.str(in.get(i));
