@@ -204,8 +204,15 @@ public final class GearsService {
             return;
         }
         live = true;
+        // what the previous run left unfinished (before activation starts new executions)
+        List<Execution> left = new ArrayList<>();
+        for (Execution e : executions.all()) {
+            if (!e.finished()) {
+                left.add(e);
+            }
+        }
         registrations.activateAfterRestart();
-        for (Execution e : new ArrayList<>(executions.all())) {
+        for (Execution e : left) {
             if (!e.finished() && e.registration != null && !e.registration.removed && !e.registration.sync()
                     && (e.inputKind == Registrations.KIND_KEYS || e.inputKind == Registrations.KIND_ARGS)) {
                 // a background execution the process did not finish runs again (at-least-once)
@@ -220,6 +227,7 @@ public final class GearsService {
                 if (e.registration != null) {
                     registrations.aborted(e);
                 }
+                runOnDone(e);
                 if (e.dropWhenDone) {
                     drop(e);
                 }

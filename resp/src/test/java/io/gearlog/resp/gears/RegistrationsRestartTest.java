@@ -130,6 +130,59 @@ class RegistrationsRestartTest {
         }
     }
 
+    @Test
+    void aHalfConsumedStreamResumesAfterSigkill() throws Exception {
+        Path log = dir.resolve("stream.log");
+        Path data = dir.resolve("stream-data");
+        Files.createDirectories(data);
+        Process server = startServer(data, log);
+        int n = 30;
+        String pausedId;
+        try (Rg rg = new Rg(awaitPort(server, log))) {
+            // the write comes after the sleep, so a kill lands in the sleep of the batch being processed
+            assertEquals("+OK", rg.call("RG.PYEXECUTE", "import time\n"
+                    + "def f(x):\n    time.sleep(0.1)\n    execute('HINCRBY', 'times', x['id'], 1)\n"
+                    + "GB('StreamReader').foreach(f).register(prefix='st')", "ID", "consumer"));
+            assertEquals("+OK", rg.call("RG.PYEXECUTE", "GB('StreamReader').foreach(lambda x: execute('INCR', 'paused:seen'))"
+                    + ".register(prefix='ps', mode='sync')", "ID", "paused"));
+            Matcher m = Pattern.compile("\"id\", \"([0-9]{40}-[0-9]+)\", \"reader\", \"StreamReader\", \"desc\", nil, "
+                    + "\"RegistrationData\", \\[\"mode\", \"sync\"").matcher(rg.call("RG.DUMPREGISTRATIONS"));
+            assertTrue(m.find());
+            pausedId = m.group(1);
+            assertEquals("+OK", rg.call("RG.PAUSEREGISTRATIONS", pausedId));
+            rg.call("XADD", "ps", "1-0", "a", "1");
+            for (int i = 1; i <= n; i++) {
+                assertEquals("\"" + i + "-0\"", rg.call("XADD", "st", i + "-0", "n", Integer.toString(i)));
+            }
+            await().atMost(Duration.ofSeconds(120)).until(() -> Long.parseLong(rg.call("HLEN", "times").substring(1)) >= 5);
+        } finally {
+            server.destroyForcibly();
+            assertTrue(server.waitFor(60, TimeUnit.SECONDS));
+        }
+
+        try (TestServer s = TestServer.start(data); Rg rg = new Rg(s)) {
+            long left = Long.parseLong(rg.call("XLEN", "st").substring(1));
+            assertTrue(left > 0 && left < n, "entries left at restart: " + left);
+            await().atMost(Duration.ofSeconds(180)).until(() -> rg.call("HLEN", "times").equals(":" + n));
+            // every entry processed exactly once, none skipped
+            StringBuilder expected = new StringBuilder("[");
+            for (int i = 1; i <= n; i++) {
+                expected.append(i > 1 ? ", " : "").append("\"").append(i).append("-0\", \"1\"");
+            }
+            assertEquals(expected.append("]").toString(), rg.call("HGETALL", "times"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> rg.call("XLEN", "st").equals(":0"));
+            // the paused registration stayed paused and consumed nothing
+            String dump = rg.call("RG.DUMPREGISTRATIONS");
+            assertTrue(dump.contains("\"status\", \"PAUSED\""), dump);
+            assertEquals("nil", rg.call("GET", "paused:seen"));
+            assertEquals("+OK", rg.call("RG.UNPAUSEREGISTRATIONS", pausedId));
+            await().atMost(Duration.ofSeconds(60)).until(() -> rg.call("GET", "paused:seen").equals("\"1\""));
+            // new entries are consumed as before
+            rg.call("XADD", "st", "*", "n", "x");
+            await().atMost(Duration.ofSeconds(60)).until(() -> rg.call("HLEN", "times").equals(":" + (n + 1)));
+        }
+    }
+
     /** Starts io.gearlog.resp.Main in a new JVM with this JVM's class path and module flags. */
     private static Process startServer(Path data, Path log) throws IOException {
         List<String> cmd = new ArrayList<>();
