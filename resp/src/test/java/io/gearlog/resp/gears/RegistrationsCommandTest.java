@@ -201,4 +201,52 @@ class RegistrationsCommandTest {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
                 .until(() -> rg.call("RG.DUMPREGISTRATIONS").contains("Can not get command ctx"));
     }
+
+    @Test
+    @Order(7)
+    void example23UpgradeRollbackReplace() {
+        assertEquals("+OK", py("GB('CommandReader').map(lambda x: 'v1').register(trigger='ver')", "ID", "app"));
+        assertEquals("[\"v1\"]", rg.call("RG.TRIGGER", "ver"));
+        assertEquals("-Session app already exists", py("GB('CommandReader').map(lambda x: 'v2').register(trigger='ver')", "ID", "app"));
+        assertEquals("+OK", py("GB('CommandReader').map(lambda x: 'v2').register(trigger='ver')", "ID", "app", "UPGRADE"));
+        assertEquals("[\"v2\"]", rg.call("RG.TRIGGER", "ver"));
+        String r = py("GB('CommandReader').map(lambda x: 'v3').register(trigger='ver')\nfailure()", "ID", "app", "UPGRADE");
+        assertTrue(r.startsWith("-") && r.contains("name 'failure' is not defined"), r);
+        assertEquals("[\"v2\"]", rg.call("RG.TRIGGER", "ver"));
+        r = py("GB('CommandReader').register(trigger='ver')", "ID", "other");
+        assertTrue(r.startsWith("-") && r.contains("trigger already registered"), r);
+        assertEquals("+OK", py("GB('CommandReader').map(lambda x: 'v4').register(trigger='ver')", "ID", "app2", "REPLACE_WITH", "app"));
+        assertEquals("[\"v4\"]", rg.call("RG.TRIGGER", "ver"));
+        String sessions = rg.call("RG.PYDUMPSESSIONS");
+        assertTrue(sessions.startsWith("[[\"ID\", \"app2\", ") && !sessions.contains("\"ID\", \"app\""), sessions);
+        assertEquals("-Can not replace with nosuch, session does not exists.", py("GB().run()", "ID", "x", "REPLACE_WITH", "nosuch"));
+        assertEquals("-Can not replace an existing session app2 with app2", py("GB().run()", "ID", "app2", "REPLACE_WITH", "app2"));
+        r = py("GB('CommandReader').count().register(trigger='t1')\nGB('CommandReader').count().register(trigger='t1')", "ID", "dup");
+        assertTrue(r.startsWith("-") && r.contains("trigger already registered in this session"), r);
+        // globals of a session persist across its executions
+        assertEquals("+OK", py("n = 0\ndef inc(x):\n    global n\n    n += 1\n    return n\n"
+                + "GB('CommandReader').map(inc).register(trigger='inc', mode='sync')", "ID", "glob"));
+        assertEquals("[\"1\"]", rg.call("RG.TRIGGER", "inc"));
+        assertEquals("[\"2\"]", rg.call("RG.TRIGGER", "inc"));
+    }
+
+    @Test
+    @Order(8)
+    void onRegisteredAndRunawayHandlers() {
+        assertEquals("+OK", py("GB('CommandReader').map(lambda x: execute('GET', 'boot')).register(trigger='boot', mode='sync', "
+                + "onRegistered=lambda: execute('SET', 'boot', 'done'))"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> rg.call("RG.TRIGGER", "boot").equals("[\"done\"]"));
+        String r = py("GB('CommandReader').register(trigger='x', onRegistered=1)");
+        assertTrue(r.contains("OnRegistered argument must be a function"), r);
+        // a sync handler that never ends is stopped; the server keeps serving and the stats say what happened
+        assertEquals("+OK", py("def spin(x):\n    while True:\n        pass\n"
+                + "GB('CommandReader').map(spin).register(trigger='spin', mode='sync')"));
+        r = rg.call("RG.TRIGGER", "spin");
+        assertTrue(r.startsWith("-") && r.contains("forcestopped"), r);
+        assertEquals("PONG", rg.call("PING").substring(1));
+        String dump = rg.call("RG.DUMPREGISTRATIONS");
+        assertTrue(dump.contains("\"numTriggered\", :1, \"numSuccess\", :0, \"numFailures\", :1, "), dump);
+        assertEquals("[\"done\"]", rg.call("RG.TRIGGER", "boot"));
+    }
 }
