@@ -288,6 +288,117 @@ def _fail(run, e):
     run.stop = True
 
 
+# ---------------------------------------------------------------- coroutines (runtime.md section 9.1)
+# asyncio.run() does not work in the sandbox, so step callbacks that return coroutines are driven by this small
+# event loop, on the thread that runs the execution, until they finish: the record waits, later records and the
+# rest of the execution wait with it (Gearlog does not suspend executions).
+
+def _make_loop():
+    import asyncio
+    import heapq
+
+    class Loop(asyncio.AbstractEventLoop):
+        def __init__(self):
+            self._ready = []
+            self._timers = []
+
+        def time(self):
+            return _host.nanos() / 1e9
+
+        def call_soon(self, cb, *args, context=None):
+            h = asyncio.Handle(cb, args, self, context)
+            self._ready.append(h)
+            return h
+
+        def call_soon_threadsafe(self, cb, *args, context=None):
+            return self.call_soon(cb, *args, context=context)
+
+        def call_later(self, delay, cb, *args, context=None):
+            return self.call_at(self.time() + delay, cb, *args, context=context)
+
+        def call_at(self, when, cb, *args, context=None):
+            h = asyncio.TimerHandle(when, cb, args, self, context)
+            heapq.heappush(self._timers, h)
+            return h
+
+        def _timer_handle_cancelled(self, h):
+            pass
+
+        def create_future(self):
+            return asyncio.Future(loop=self)
+
+        def create_task(self, coro, *, name=None, context=None):
+            return asyncio.Task(coro, loop=self)
+
+        def get_debug(self):
+            return False
+
+        def is_closed(self):
+            return False
+
+        def is_running(self):
+            return True
+
+        def call_exception_handler(self, context):
+            _host.log('warning', 'GEARS: ' + str(context.get('message')))
+
+        def drive(self, coro):
+            import time
+            task = asyncio.Task(coro, loop=self)
+            asyncio.events._set_running_loop(self)
+            try:
+                while not task.done():
+                    if not self._ready:
+                        while self._timers and self._timers[0].cancelled():
+                            heapq.heappop(self._timers)
+                        if not self._timers:
+                            raise error('the coroutine waits for something that never happens')
+                        wait = self._timers[0].when() - self.time()
+                        if wait > 0:
+                            time.sleep(wait)
+                        now = self.time()
+                        while self._timers and self._timers[0].when() <= now:
+                            h = heapq.heappop(self._timers)
+                            if not h.cancelled():
+                                self._ready.append(h)
+                    ready, self._ready = self._ready, []
+                    for h in ready:
+                        if not h.cancelled():
+                            h._run()
+            finally:
+                asyncio.events._set_running_loop(None)
+            return task.result()
+
+    return Loop()
+
+
+_loop = None
+
+
+def warm_async():
+    """Imports asyncio ahead of time (the engine's context: a sync execution must not spend seconds on it)."""
+    global _loop
+    if _loop is None:
+        _loop = _make_loop()
+
+
+def _awaiting(f):
+    """A step callback that may return a coroutine: it is driven to its end here."""
+    def call(*a):
+        r = f(*a)
+        if isinstance(r, _types.CoroutineType):
+            if not isAsyncAllow():
+                r.close()
+                # raised by the runtime itself, not by Python code: never a traceback
+                raise _FlatError("Error type: <class 'gears.error'>, Value: Creating async record is not allowed")
+            global _loop
+            if _loop is None:
+                _loop = _make_loop()
+            return _loop.drive(r)
+        return r
+    return call
+
+
 def _timed(run, idx, f):
     if not run.prof:
         return f
@@ -525,35 +636,35 @@ class GearsBuilder:
         f = args[0]
         _check_fn('map', f)
         return self._add([('map', 'RedisGearsPy_PyCallbackMapper', str(f))],
-                         lambda run, nxt, i: _Map(run, nxt, _timed(run, i, f)))
+                         lambda run, nxt, i: _Map(run, nxt, _timed(run, i, _awaiting(f))))
 
     def flatmap(self, *args, **kwargs):
         _positional('flatmap', args, kwargs, 1)
         f = args[0]
         _check_fn('flatmap', f)
         return self._add([('map', 'RedisGearsPy_PyCallbackFlatMapper', str(f)), ('flatmap', 'flatmap', '')],
-                         lambda run, nxt, i: _FlatMap(run, nxt, _timed(run, i, f)))
+                         lambda run, nxt, i: _FlatMap(run, nxt, _timed(run, i, _awaiting(f))))
 
     def filter(self, *args, **kwargs):
         _positional('filter', args, kwargs, 1)
         f = args[0]
         _check_fn('filter', f)
         return self._add([('filter', 'RedisGearsPy_PyCallbackFilter', str(f))],
-                         lambda run, nxt, i: _Filter(run, nxt, _timed(run, i, f)))
+                         lambda run, nxt, i: _Filter(run, nxt, _timed(run, i, _awaiting(f))))
 
     def foreach(self, *args, **kwargs):
         _positional('foreach', args, kwargs, 1)
         f = args[0]
         _check_fn('foreach', f)
         return self._add([('foreach', 'RedisGearsPy_PyCallbackForEach', str(f))],
-                         lambda run, nxt, i: _ForEach(run, nxt, _timed(run, i, f)))
+                         lambda run, nxt, i: _ForEach(run, nxt, _timed(run, i, _awaiting(f))))
 
     def accumulate(self, *args, **kwargs):
         _positional('accumulate', args, kwargs, 1)
         f = args[0]
         _check_fn('accumulate', f)
         return self._add([('accumulate', 'RedisGearsPy_PyCallbackAccumulate', str(f))],
-                         lambda run, nxt, i: _Accumulate(run, nxt, _timed(run, i, f)))
+                         lambda run, nxt, i: _Accumulate(run, nxt, _timed(run, i, _awaiting(f))))
 
     def _groupby(self, op, args, kwargs, repartition):
         _positional(op, args, kwargs, 2)
@@ -1400,7 +1511,8 @@ def flat_error(*args):
 
 
 def isAsyncAllow():
-    return False
+    st = _state
+    return st is not None and st.mode == 'exec' and getattr(st, 'allow_async', True)
 
 
 def gearsFuture(*args):

@@ -188,6 +188,11 @@ public final class PythonRuntime {
             Thread t = new Thread(() -> {
                 try {
                     engineContext.ensureContext();
+                    try {
+                        engineContext.gears.getMember("warm_async").execute();
+                    } catch (RuntimeException e) {
+                        ServerLog.warning("preparing asyncio in the engine's Python context failed: " + e);
+                    }
                     f.complete(null);
                 } catch (Throwable e) {
                     ServerLog.warning("building the engine's Python context failed: " + e);

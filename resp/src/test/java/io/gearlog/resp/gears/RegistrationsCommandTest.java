@@ -249,4 +249,27 @@ class RegistrationsCommandTest {
         assertTrue(dump.contains("\"numTriggered\", :1, \"numSuccess\", :0, \"numFailures\", :1, "), dump);
         assertEquals("[\"done\"]", rg.call("RG.TRIGGER", "boot"));
     }
+
+    @Test
+    @Order(9)
+    void example21AsyncAwait() {
+        assertEquals("[[\"1!\"], []]", py("import asyncio\nasync def slow(r):\n    await asyncio.sleep(0.1)\n    return r + '!'\n"
+                + "GB('ShardsIDReader').map(slow).run()"));
+        assertEquals("+OK", rg.call("MSET", "a", "1", "b", "2", "c", "3"));
+        assertEquals("+OK", py("async def cnt(r):\n    res = await GB().count().run()\n    return res[0][0] if res[0] else '0'\n"
+                + "GB('CommandReader').map(cnt).register(trigger='COUNT_KEYS', mode='async_local')"));
+        assertEquals("[\"3\"]", rg.call("RG.TRIGGER", "COUNT_KEYS"));
+        assertEquals("+OK", py("def c(r):\n    if isAsyncAllow():\n        async def f():\n            return 'no multi'\n        return f()\n"
+                + "    return 'multi'\nGB('CommandReader').map(c).register(trigger='test', mode='sync')"));
+        assertEquals("[\"no multi\"]", rg.call("RG.TRIGGER", "test"));
+        assertEquals("+OK", rg.call("MULTI"));
+        assertEquals("+QUEUED", rg.call("RG.TRIGGER", "test"));
+        assertEquals("[[\"multi\"]]", rg.call("EXEC"));
+        assertEquals("+OK", py("import asyncio\nasync def echo(r):\n    await asyncio.sleep(0.1)\n    return r[0]\n"
+                + "GB('CommandReader').map(echo).register(trigger='echo_sync', mode='sync')"));
+        assertEquals("[\"echo_sync\"]", rg.call("RG.TRIGGER", "echo_sync"));
+        assertEquals("+OK", rg.call("MULTI"));
+        assertEquals("+QUEUED", rg.call("RG.TRIGGER", "echo_sync"));
+        assertEquals("[-Error type: <class 'gears.error'>, Value: Creating async record is not allowed]", rg.call("EXEC"));
+    }
 }
