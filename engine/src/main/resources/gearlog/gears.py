@@ -1547,8 +1547,50 @@ def get_command(*args):
     return _host.get_command()
 
 
+_time_events = {}
+_time_event_ids = [0]
+
+
 def registerTE(*args):
-    raise error('registerTE() is not supported yet by Gearlog')
+    if len(args) < 2 or len(args) > 3:
+        raise error('not enough arguments for time event')
+    seconds, callback = args[0], args[1]
+    key = args[2] if len(args) == 3 else None
+    if isinstance(seconds, bool) or not isinstance(seconds, int):
+        raise error('time argument must be a long')
+    if not isinstance(callback, _types.FunctionType):
+        raise error('callback must be a function')
+    if key is not None:
+        raise error('registerTE with keyName is not supported yet by Gearlog')
+    if _mode() not in ('script', 'exec'):
+        # re-evaluating a session's script after a restart: time events without a key are not persisted
+        return True
+    _time_event_ids[0] += 1
+    tid = _time_event_ids[0]
+    _time_events[tid] = (callback, None if _state is None else _state.session)
+    _host.register_te(seconds, tid)
+    return True
+
+
+def fire_time_event(tid):
+    """Calls a time event's callback; False when it raised (the timer stops, spec runtime.md section 8)."""
+    ev = _time_events.get(tid)
+    if ev is None:
+        return False
+    global _state
+    st = _State('exec', ev[1])
+    _state = st
+    try:
+        ev[0]()
+        return True
+    except BaseException as e:
+        if _host.stopping():
+            raise
+        _host.log('warning', 'GEARS: time event callback failed: ' + format_error(e))
+        _time_events.pop(tid, None)
+        return False
+    finally:
+        _state = None
 
 
 def _deprecated(old, new, f):

@@ -781,6 +781,9 @@ public final class GearsService {
         if (python != null && limit > 0) {
             python.enforceTimeLimit(limit);
         }
+        if (python != null && live) {
+            python.fireTimeEvents();
+        }
         Runtime rt = Runtime.getRuntime();
         peakHeap = Math.max(peakHeap, rt.totalMemory() - rt.freeMemory());
     }

@@ -84,6 +84,15 @@ final class HostApi {
         }));
         m.put("register_now", fn(this::registerNow));
         m.put("call_next", fn(this::callNext));
+        m.put("register_te", fn(a -> {
+            long seconds = a[0].asLong();
+            long tid = a[1].asLong();
+            int worker = w.engineBound ? -1 : w.index;
+            return w.onEngine(eng -> {
+                gears.python().addTimeEvent(worker, tid, Math.max(1, seconds) * 1000);
+                return null;
+            });
+        }));
         m.put("override_reply", fn(a -> {
             byte[] resp = a[0].asString().getBytes(StandardCharsets.ISO_8859_1);
             long exec = w.origin;

@@ -271,6 +271,65 @@ public final class PythonRuntime {
         });
     }
 
+    // ---- registerTE time events (not persisted): the context that registered one calls it back
+
+    private record TimeEvent(int worker, long id, long periodMillis) {
+    }
+
+    /** Time events and when each is due next (engine thread). */
+    private final java.util.Map<TimeEvent, Long> timeEvents = new java.util.LinkedHashMap<>();
+
+    /** Engine thread: a callback of context {@code worker} (-1: the engine's) called every period. */
+    public void addTimeEvent(int worker, long id, long periodMillis) {
+        timeEvents.put(new TimeEvent(worker, id, periodMillis), gears.engine().clock().currentTimeMillis() + periodMillis);
+    }
+
+    /** Engine timer: calls the time events that are due. */
+    public void fireTimeEvents() {
+        if (timeEvents.isEmpty()) {
+            return;
+        }
+        long now = gears.engine().clock().currentTimeMillis();
+        for (java.util.Map.Entry<TimeEvent, Long> e : new ArrayList<>(timeEvents.entrySet())) {
+            if (e.getValue() > now) {
+                continue;
+            }
+            TimeEvent te = e.getKey();
+            timeEvents.put(te, now + te.periodMillis());
+            if (te.worker() < 0) {
+                if (!fireTimeEvent(engineContextNow(), te.id(), now)) {
+                    timeEvents.remove(te);
+                }
+            } else {
+                submitTo(te.worker(), w -> {
+                    if (!fireTimeEvent(w, te.id(), now)) {
+                        gears.engine().execute(() -> timeEvents.remove(te));
+                    }
+                });
+            }
+        }
+    }
+
+    private static boolean fireTimeEvent(Worker w, long id, long now) {
+        long saved = w.origin;
+        w.origin = -1;
+        w.runningNow(w);
+        try {
+            w.begin(now, now ^ id);
+            return w.gears.getMember("fire_time_event").execute(id).asBoolean();
+        } catch (RuntimeException e) {
+            ServerLog.warning("GEARS: time event failed: " + w.failure(e, w.interruptReason()));
+            return false;
+        } finally {
+            w.runningDone();
+            w.origin = saved;
+            if (w.engineBound) {
+                w.closeAtomic();
+                Thread.interrupted();
+            }
+        }
+    }
+
     /** Control thread: a sync execution may hold the engine thread only so long. */
     private void watchEngineContext() {
         Worker w = engineContext;

@@ -272,4 +272,25 @@ class RegistrationsCommandTest {
         assertEquals("+QUEUED", rg.call("RG.TRIGGER", "echo_sync"));
         assertEquals("[-Error type: <class 'gears.error'>, Value: Creating async record is not allowed]", rg.call("EXEC"));
     }
+
+    @Test
+    @Order(10)
+    void registerTimeEvents() {
+        assertEquals("+OK", py("def tick():\n    execute('INCR', 'ticks')\n    if int(execute('GET', 'ticks')) >= 2:\n        raise Exception('enough')\n"
+                + "registerTE(1, tick)"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> rg.call("GET", "ticks").equals("\"2\""));
+        // the callback raised: the timer stopped
+        org.awaitility.Awaitility.await().pollDelay(java.time.Duration.ofMillis(2500)).until(() -> true);
+        assertEquals("\"2\"", rg.call("GET", "ticks"));
+        assertEquals("[[\"True\"], []]", py("GB('ShardsIDReader').map(lambda x: registerTE(3600, lambda: None)).run()"));
+        String[][] cases = {
+                {"registerTE(1)", "not enough arguments for time event"},
+                {"registerTE('1', lambda: None)", "time argument must be a long"},
+                {"registerTE(1, 2)", "callback must be a function"},
+        };
+        for (String[] c : cases) {
+            String r = py(c[0]);
+            assertTrue(r.startsWith("-") && r.contains(c[1]), c[0] + " -> " + r);
+        }
+    }
 }
