@@ -319,4 +319,30 @@ class RegistrationsKeysTest {
         unregisterAll();
         assertEquals("[]", rg.call("RG.DUMPEXECUTIONS"));
     }
+
+    @Test
+    @Order(10)
+    void runawayAsyncHandlerAbortedAndUnregisterAbortPending() {
+        unregisterAll();
+        assertEquals("+OK", py("def spin(x):\n    while True:\n        pass\nGB().foreach(spin).register('spin:*')"));
+        String id = lastId();
+        assertEquals("+OK", rg.call("SET", "spin:1", "x"));
+        assertEquals("+OK", rg.call("SET", "spin:2", "x"));
+        // the first runs (and never ends), the second waits behind it on the session's worker
+        java.util.regex.Pattern running = java.util.regex.Pattern.compile("\"executionId\", \"(" + SHARD + "[0-9]+)\", \"status\", \"running\"");
+        await().atMost(Duration.ofSeconds(60)).until(() -> running.matcher(rg.call("RG.DUMPEXECUTIONS")).find());
+        java.util.regex.Matcher m = running.matcher(rg.call("RG.DUMPEXECUTIONS"));
+        assertTrue(m.find());
+        String first = m.group(1);
+        String execs = rg.call("RG.DUMPEXECUTIONS");
+        java.util.regex.Matcher c = java.util.regex.Pattern.compile("\"executionId\", \"(" + SHARD + "[0-9]+)\", \"status\", \"created\"").matcher(execs);
+        assertTrue(c.find(), execs);
+        String second = c.group(1);
+        assertEquals("+OK", rg.call("RG.UNREGISTER", id, "ABORTPENDING"));
+        assertTrue(rg.call("RG.GETEXECUTION", second).contains("\"status\", \"aborted\""));
+        assertEquals("+OK", rg.call("RG.ABORTEXECUTION", first));
+        await().atMost(Duration.ofSeconds(60)).until(() -> rg.call("RG.DUMPEXECUTIONS").equals("[]"));
+        assertEquals("[]", rg.call("RG.DUMPREGISTRATIONS"));
+        assertEquals("PONG", rg.call("PING").substring(1));
+    }
 }
