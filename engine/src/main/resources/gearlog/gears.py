@@ -230,16 +230,32 @@ class _Run:
         self.step_ns = [0] * len(self.descs)
         self.read_ns = 0
         self.done = False
+        self.session = None
 
 
 class _State:
-    """What the current thread is doing: a script body ('script') or an execution ('exec')."""
+    """What the current thread is doing: a script body ('script'), an execution ('exec') or the re-evaluation of a
+    session's script that gives a context its callables back ('load')."""
 
     def __init__(self, mode, session):
         self.mode = mode
         self.session = session
         self.pending = None
-        self.registrations = 0
+        # script mode: registration descriptors for Java, plans and onRegistered callbacks by registration number
+        self.regs = []
+        self.plans = {}
+        self.onreg = {}
+        # session replaced by this script (UPGRADE / REPLACE_WITH): its triggers and hooks do not count
+        self.replacing = None
+        # load mode: stored registration numbers by the ordinal of the register() call that created them
+        self.load = None
+        self.ordinal = 0
+        # exec mode: the execution number (EFFECT origin) and what the execution may do
+        self.number = -1
+        self.reg = None
+        # a CommandReader hook execution (call_next), a KeysReader execution linked to a command (override_reply)
+        self.hook = False
+        self.linked = False
 
 
 _state = None
@@ -270,6 +286,117 @@ def _fail(run, e):
         raise e
     run.errors.append(format_error(e))
     run.stop = True
+
+
+# ---------------------------------------------------------------- coroutines (runtime.md section 9.1)
+# asyncio.run() does not work in the sandbox, so step callbacks that return coroutines are driven by this small
+# event loop, on the thread that runs the execution, until they finish: the record waits, later records and the
+# rest of the execution wait with it (Gearlog does not suspend executions).
+
+def _make_loop():
+    import asyncio
+    import heapq
+
+    class Loop(asyncio.AbstractEventLoop):
+        def __init__(self):
+            self._ready = []
+            self._timers = []
+
+        def time(self):
+            return _host.nanos() / 1e9
+
+        def call_soon(self, cb, *args, context=None):
+            h = asyncio.Handle(cb, args, self, context)
+            self._ready.append(h)
+            return h
+
+        def call_soon_threadsafe(self, cb, *args, context=None):
+            return self.call_soon(cb, *args, context=context)
+
+        def call_later(self, delay, cb, *args, context=None):
+            return self.call_at(self.time() + delay, cb, *args, context=context)
+
+        def call_at(self, when, cb, *args, context=None):
+            h = asyncio.TimerHandle(when, cb, args, self, context)
+            heapq.heappush(self._timers, h)
+            return h
+
+        def _timer_handle_cancelled(self, h):
+            pass
+
+        def create_future(self):
+            return asyncio.Future(loop=self)
+
+        def create_task(self, coro, *, name=None, context=None):
+            return asyncio.Task(coro, loop=self)
+
+        def get_debug(self):
+            return False
+
+        def is_closed(self):
+            return False
+
+        def is_running(self):
+            return True
+
+        def call_exception_handler(self, context):
+            _host.log('warning', 'GEARS: ' + str(context.get('message')))
+
+        def drive(self, coro):
+            import time
+            task = asyncio.Task(coro, loop=self)
+            asyncio.events._set_running_loop(self)
+            try:
+                while not task.done():
+                    if not self._ready:
+                        while self._timers and self._timers[0].cancelled():
+                            heapq.heappop(self._timers)
+                        if not self._timers:
+                            raise error('the coroutine waits for something that never happens')
+                        wait = self._timers[0].when() - self.time()
+                        if wait > 0:
+                            time.sleep(wait)
+                        now = self.time()
+                        while self._timers and self._timers[0].when() <= now:
+                            h = heapq.heappop(self._timers)
+                            if not h.cancelled():
+                                self._ready.append(h)
+                    ready, self._ready = self._ready, []
+                    for h in ready:
+                        if not h.cancelled():
+                            h._run()
+            finally:
+                asyncio.events._set_running_loop(None)
+            return task.result()
+
+    return Loop()
+
+
+_loop = None
+
+
+def warm_async():
+    """Imports asyncio ahead of time (the engine's context: a sync execution must not spend seconds on it)."""
+    global _loop
+    if _loop is None:
+        _loop = _make_loop()
+
+
+def _awaiting(f):
+    """A step callback that may return a coroutine: it is driven to its end here."""
+    def call(*a):
+        r = f(*a)
+        if isinstance(r, _types.CoroutineType):
+            if not isAsyncAllow():
+                r.close()
+                # raised by the runtime itself, not by Python code: never a traceback
+                raise _FlatError("Error type: <class 'gears.error'>, Value: Creating async record is not allowed")
+            global _loop
+            if _loop is None:
+                _loop = _make_loop()
+            return _loop.drive(r)
+        return r
+    return call
 
 
 def _timed(run, idx, f):
@@ -487,7 +614,8 @@ class GearsBuilder:
             raise error('The given reader does not exists')
         if desc is not None and not isinstance(desc, str):
             raise error('desc argument must be a string')
-        _host.next_plan()
+        if _mode() != 'load':
+            _host.next_plan()
         self.reader = reader
         self.defaultArg = defaultArg
         self.desc = desc
@@ -508,35 +636,35 @@ class GearsBuilder:
         f = args[0]
         _check_fn('map', f)
         return self._add([('map', 'RedisGearsPy_PyCallbackMapper', str(f))],
-                         lambda run, nxt, i: _Map(run, nxt, _timed(run, i, f)))
+                         lambda run, nxt, i: _Map(run, nxt, _timed(run, i, _awaiting(f))))
 
     def flatmap(self, *args, **kwargs):
         _positional('flatmap', args, kwargs, 1)
         f = args[0]
         _check_fn('flatmap', f)
         return self._add([('map', 'RedisGearsPy_PyCallbackFlatMapper', str(f)), ('flatmap', 'flatmap', '')],
-                         lambda run, nxt, i: _FlatMap(run, nxt, _timed(run, i, f)))
+                         lambda run, nxt, i: _FlatMap(run, nxt, _timed(run, i, _awaiting(f))))
 
     def filter(self, *args, **kwargs):
         _positional('filter', args, kwargs, 1)
         f = args[0]
         _check_fn('filter', f)
         return self._add([('filter', 'RedisGearsPy_PyCallbackFilter', str(f))],
-                         lambda run, nxt, i: _Filter(run, nxt, _timed(run, i, f)))
+                         lambda run, nxt, i: _Filter(run, nxt, _timed(run, i, _awaiting(f))))
 
     def foreach(self, *args, **kwargs):
         _positional('foreach', args, kwargs, 1)
         f = args[0]
         _check_fn('foreach', f)
         return self._add([('foreach', 'RedisGearsPy_PyCallbackForEach', str(f))],
-                         lambda run, nxt, i: _ForEach(run, nxt, _timed(run, i, f)))
+                         lambda run, nxt, i: _ForEach(run, nxt, _timed(run, i, _awaiting(f))))
 
     def accumulate(self, *args, **kwargs):
         _positional('accumulate', args, kwargs, 1)
         f = args[0]
         _check_fn('accumulate', f)
         return self._add([('accumulate', 'RedisGearsPy_PyCallbackAccumulate', str(f))],
-                         lambda run, nxt, i: _Accumulate(run, nxt, _timed(run, i, f)))
+                         lambda run, nxt, i: _Accumulate(run, nxt, _timed(run, i, _awaiting(f))))
 
     def _groupby(self, op, args, kwargs, repartition):
         _positional(op, args, kwargs, 2)
@@ -646,10 +774,404 @@ class GearsBuilder:
     def register(self, prefix='*', convertToStr=True, collect=True, **kwargs):
         if self.reader in ('KeysOnlyReader', 'ShardsIDReader', 'PythonReader'):
             raise error('given reader does not exists or does not support register')
-        raise error('register() is not supported yet by Gearlog')
+        if 'regex' in kwargs:
+            _host.log('warning', 'GEARS: regex argument is deprecated, use prefix instead')
+            prefix = kwargs['regex']
+        st = _state
+        loading = st is not None and st.mode == 'load'
+        mode = kwargs.get('mode', 'async')
+        if not isinstance(mode, str):
+            raise error('execution mode must be a string')
+        if mode not in ('sync', 'async', 'async_local'):
+            raise error('unknown execution mode')
+        on_reg = kwargs.get('onRegistered', None)
+        if on_reg is not None and not isinstance(on_reg, _types.FunctionType):
+            raise error('OnRegistered argument must be a function')
+        if self.reader == 'KeysReader':
+            args = _keys_register_args(prefix, kwargs, st, loading)
+        elif self.reader == 'StreamReader':
+            args = _stream_register_args(prefix, mode, kwargs)
+        else:
+            args = _command_register_args(mode, kwargs, st, loading)
+        if convertToStr:
+            self.map(lambda x: str(x))
+        if collect:
+            self.collect()
+        plan = (list(self._descs), list(self._ops))
+        desc = [self.reader, mode, self.desc, on_reg is not None, [list(d) for d in self._descs], args]
+        if loading:
+            # the k-th register() call of the script is the k-th stored registration of the session
+            if st.ordinal >= len(st.load):
+                return SHARD_ID + '-0'
+            number = st.load[st.ordinal]
+            st.ordinal += 1
+            if number >= 0:
+                st.plans[number] = plan
+                st.onreg[number] = on_reg
+            return SHARD_ID + '-' + str(number)
+        number = _host.take_plan()
+        if st is not None and st.mode == 'script':
+            st.regs.append([number, st.ordinal] + desc)
+            st.ordinal += 1
+            st.plans[number] = plan
+            st.onreg[number] = on_reg
+        elif st is not None and st.mode == 'exec' and st.session is not None:
+            # from inside an execution: registered at once, attached to the execution's session
+            sess = _sessions.get(st.session)
+            err = _host.register_now(st.session, [number, -1] + desc, _dump_plan(plan, on_reg))
+            if err is not None:
+                raise error(err)
+            if sess is not None:
+                sess.plans[number] = plan
+                sess.onreg[number] = on_reg
+        else:
+            raise error('Can not register outside of a script or an execution')
+        return SHARD_ID + '-' + str(number)
 
 
 GB = GearsBuilder
+
+
+# ---------------------------------------------------------------- register() arguments (spec readers.md)
+
+_KEY_TYPES = ('string', 'hash', 'list', 'set', 'zset', 'stream', 'module', 'empty')
+
+
+def _str_list(v, not_iterable, not_string):
+    if v is None:
+        return None
+    try:
+        items = list(v)
+    except TypeError:
+        raise error(not_iterable)
+    for x in items:
+        if not isinstance(x, str):
+            raise error(not_string)
+    return items
+
+
+def _keys_register_args(prefix, kwargs, st, loading):
+    if not isinstance(prefix, str):
+        raise error('regex argument must be a string')
+    events = _str_list(kwargs.get('eventTypes', None), 'given eventTypes is not iterable', 'given event type is not string')
+    types = _str_list(kwargs.get('keyTypes', None), 'given keyTypes is not iterable', 'given key type is not string')
+    if types is not None:
+        for t in types:
+            if t not in _KEY_TYPES:
+                raise error('unknown key type')
+    read_value = kwargs.get('readValue', True)
+    if not isinstance(read_value, bool):
+        raise error('readValue is not boolean')
+    commands = _str_list(kwargs.get('commands', None), 'given commands is not iterable', 'given command type is not string')
+    if commands is not None and len(commands) == 0:
+        commands = None
+    if commands is not None and not loading:
+        if prefix == '':
+            raise error('Empty perfix given to command hooker')
+        for c in commands:
+            err = _host.check_register('commands', c, _replacing(st), False)
+            if err is not None:
+                raise error(err)
+    return [prefix, events, types, read_value, commands]
+
+
+def _number_arg(v, msg):
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise error(msg)
+    return int(v)
+
+
+def _stream_register_args(prefix, mode, kwargs):
+    if not isinstance(prefix, str):
+        raise error('regex argument must be a string')
+    batch = _number_arg(kwargs.get('batch', 1), 'batch argument must be a number')
+    duration = _number_arg(kwargs.get('duration', 0), 'duration argument must be a number')
+    policy = kwargs.get('onFailedPolicy', 'continue')
+    if not isinstance(policy, str):
+        raise error('onFailedPolicy must be a string (Continue/Abort/Retry)')
+    policy = policy.lower()
+    if policy not in ('continue', 'abort', 'retry'):
+        raise error('onFailedPolicy must be Continue/Abort/Retry')
+    if mode == 'sync' and policy != 'continue':
+        raise error('ExecutionMode sync can only be combined with OnFailedPolicy Continue')
+    retry = _number_arg(kwargs.get('onFailedRetryInterval', 1), 'retryInterval argument must be a number')
+    trim = kwargs.get('trimStream', True)
+    if not isinstance(trim, bool):
+        raise error('pyTrimmStream argument must be a boolean')
+    return [prefix, batch, duration, policy, retry, trim]
+
+
+def _command_register_args(mode, kwargs, st, loading):
+    trigger = kwargs.get('trigger', None)
+    hook = kwargs.get('hook', None)
+    keyprefix = kwargs.get('keyprefix', None)
+    inorder = kwargs.get('inorder', False)
+    if trigger is not None and not isinstance(trigger, str):
+        raise error('trigger argument is not string')
+    if hook is not None and not isinstance(hook, str):
+        raise error('hook argument is not string')
+    if keyprefix is not None and not isinstance(keyprefix, str):
+        raise error('keyprefix argument is not string')
+    if not isinstance(inorder, bool):
+        raise error('inorder argument is be boolean')
+    if trigger is not None and (hook is not None or keyprefix is not None):
+        raise error('trigger argument can not be given with keyprefix or hook')
+    if trigger is None and hook is None:
+        raise error('no trigger or hook argument was given')
+    if not loading:
+        if trigger is not None:
+            if st is not None and st.mode == 'script':
+                for r in st.regs:
+                    if r[2] == 'CommandReader' and r[7][0] == trigger:
+                        raise error('trigger already registered in this session')
+            err = _host.check_register('trigger', trigger, _replacing(st), False)
+        else:
+            err = _host.check_register('hook', hook, _replacing(st), keyprefix is not None)
+            if err is None and st is not None and st.mode == 'script':
+                for r in reversed(st.regs):
+                    if r[2] == 'CommandReader' and r[7][1] is not None and r[7][1].lower() == hook.lower():
+                        if r[3] != 'sync':
+                            err = 'Can not override a none sync registration which already created on this session'
+                        break
+        if err is not None:
+            raise error(err)
+    return [trigger, hook, keyprefix, inorder]
+
+
+def _replacing(st):
+    return None if st is None else st.replacing
+
+
+# ---------------------------------------------------------------- sessions of this context
+
+class _Session:
+    """A session's copy in this context: its globals, the plans of its registrations and their onRegistered."""
+
+    def __init__(self, sid, g):
+        self.sid = sid
+        self.g = g
+        self.plans = {}
+        self.onreg = {}
+
+
+_sessions = {}
+# the session of the script that ran last, until Java says whether its registrations were applied
+_last_script = None
+
+
+def commit_script(serial_ok):
+    """Java applied (or refused) the registrations of the script that just ran on this worker."""
+    global _last_script
+    st, g = _last_script
+    _last_script = None
+    if not serial_ok:
+        return
+    s = _Session(st.session, g)
+    s.plans.update(st.plans)
+    s.onreg.update(st.onreg)
+    _sessions[st.session] = s
+
+
+def drop_session(sid):
+    _sessions.pop(sid, None)
+
+
+def load_session(code, sid, numbers, plans):
+    """Gives this context a session's callables back: re-evaluates its script with run() suppressed, execute()
+    reading only, and the k-th register() call bound to stored registration numbers[k]; registrations created
+    inside executions come back from their pickled plans. Returns an error string or None."""
+    global _state
+    st = _State('load', sid)
+    st.load = list(numbers)
+    g = session_globals()
+    err = None
+    if code:
+        _state = st
+        try:
+            exec(_compiled(code), g)
+        except BaseException as e:
+            if _host.stopping():
+                raise
+            err = format_error(e)
+        finally:
+            _state = None
+    s = _Session(sid, g)
+    s.plans.update(st.plans)
+    s.onreg.update(st.onreg)
+    for number, blob in list(plans):
+        try:
+            plan, on_reg = _load_plan(blob.encode('latin-1') if isinstance(blob, str) else bytes(blob), g)
+            s.plans[number] = plan
+            s.onreg[number] = on_reg
+        except BaseException as e:
+            if err is None:
+                err = format_error(e)
+    _sessions[sid] = s
+    return err
+
+
+def on_registered(sid, number):
+    """Calls a registration's onRegistered callback here; errors are only logged (spec readers.md)."""
+    s = _sessions.get(sid)
+    f = None if s is None else s.onreg.get(number)
+    if f is None:
+        return
+    global _state
+    st = _State('exec', sid)
+    _state = st
+    try:
+        r = f()
+        if isinstance(r, _types.CoroutineType):
+            r.close()
+            _host.log('warning', 'GEARS: Coroutines are not allow on onRegistered callback')
+    except BaseException as e:
+        if _host.stopping():
+            raise
+        _host.log('warning', 'GEARS: onRegistered callback failed: ' + format_error(e))
+    finally:
+        _state = None
+
+
+def has_plan(sid, number):
+    s = _sessions.get(sid)
+    return s is not None and number in s.plans
+
+
+# ---------------------------------------------------------------- plans by value (registrations made by executions)
+# Functions are pickled by value: marshal of the code object (stack.md section 11), closure cells, defaults and
+# the globals they name that are plain values; on load they are bound to the session's globals of the loading
+# context. GraalPy's marshal format is tied to its version, which is stored with the payload.
+
+import marshal as _marshal
+import pickle as _pickle
+import io as _io
+import importlib as _importlib
+
+_unpickle_globals = None
+
+
+def _fn_names(code, out):
+    out.update(code.co_names)
+    for c in code.co_consts:
+        if isinstance(c, _types.CodeType):
+            _fn_names(c, out)
+    return out
+
+
+class _PlanPickler(_pickle.Pickler):
+    def __init__(self, f):
+        super().__init__(f, protocol=4)
+        self.active = set()
+
+    def reducer_override(self, obj):
+        if isinstance(obj, _types.FunctionType):
+            if id(obj) in self.active:
+                return NotImplemented
+            self.active.add(id(obj))
+            g = obj.__globals__
+            own = g is globals()
+            captured = {}
+            if not own:
+                for n in _fn_names(obj.__code__, set()):
+                    v = g.get(n, _MISSING)
+                    if v is _MISSING or n in _BASE or n.startswith('__'):
+                        continue
+                    if isinstance(v, _types.FunctionType) and id(v) in self.active:
+                        continue
+                    if isinstance(v, (_types.ModuleType, _types.FunctionType, int, float, str, bytes, bool,
+                                      tuple, list, dict, set, frozenset, type(None))):
+                        captured[n] = v
+            cells = None
+            if obj.__closure__ is not None:
+                cells = []
+                for c in obj.__closure__:
+                    try:
+                        cells.append((True, c.cell_contents))
+                    except ValueError:
+                        cells.append((False, None))
+            return (_mk_fn, (_marshal.dumps(obj.__code__), own, obj.__name__, obj.__qualname__, obj.__defaults__,
+                             cells, captured))
+        if isinstance(obj, _types.ModuleType):
+            return (_importlib.import_module, (obj.__name__,))
+        if isinstance(obj, _types.CodeType):
+            return (_marshal.loads, (_marshal.dumps(obj),))
+        return NotImplemented
+
+
+_MISSING = object()
+
+
+def _mk_fn(code, own, name, qualname, defaults, cells, captured):
+    g = globals() if own else _unpickle_globals
+    for k, v in captured.items():
+        g.setdefault(k, v)
+    closure = None
+    if cells is not None:
+        closure = tuple(_types.CellType(v) if full else _types.CellType() for full, v in cells)
+    f = _types.FunctionType(_marshal.loads(code), g, name, defaults, closure)
+    f.__qualname__ = qualname
+    return f
+
+
+def _dump_plan(plan, on_reg):
+    buf = _io.BytesIO()
+    try:
+        _PlanPickler(buf).dump((_sys.version, plan[0], plan[1], on_reg))
+    except BaseException as e:
+        raise error('Error occured when serialized a python callback, callback=%s error=%s'
+                    % (getattr(e, 'callback', 'plan'), e))
+    return buf.getvalue().decode('latin-1')
+
+
+def _load_plan(blob, g):
+    global _unpickle_globals
+    _unpickle_globals = g
+    try:
+        version, descs, ops, on_reg = _pickle.loads(blob)
+    finally:
+        _unpickle_globals = None
+    if version != _sys.version:
+        raise error('the registration was serialized by another Python version (%s)' % version)
+    return (descs, ops), on_reg
+
+
+# ---------------------------------------------------------------- running a registration's execution
+
+def run_registration(sid, number, exec_number, kind, inp, allow_async):
+    """Runs one execution of registration `number` of session `sid` on this thread; returns `outcome(run)`-like
+    data, or an error string when this context does not have the plan."""
+    s = _sessions.get(sid)
+    plan = None if s is None else s.plans.get(number)
+    if plan is None:
+        return 'the callables of registration %s are not available' % (SHARD_ID + '-' + str(number))
+    descs, ops = plan
+    run = _Run.__new__(_Run)
+    run.descs = descs
+    run.ops = ops
+    if kind in ('keys', 'keys-linked'):
+        run.reader = 'KeysEvent'
+        run.args = (inp[0], inp[1], bool(inp[2]))
+    else:
+        run.reader = 'Records'
+        run.args = (inp,)
+    run.number = exec_number
+    run.id = SHARD_ID + '-' + str(exec_number)
+    run.results = []
+    run.errors = []
+    run.stop = False
+    run.prof = False
+    run.step_ns = [0] * len(descs)
+    run.read_ns = 0
+    run.done = False
+    run.session = sid
+    st = _State('exec', sid)
+    st.number = exec_number
+    st.reg = number
+    st.allow_async = allow_async
+    st.hook = kind == 'hook'
+    st.linked = kind == 'keys-linked'
+    run_pipeline(run, st)
+    return outcome(run)
 
 
 def _mode_arg(kwargs):
@@ -749,6 +1271,10 @@ class _Pending:
 def _start(builder, reader, rargs):
     run = _Run(builder, reader, rargs)
     st = _state
+    if st is not None and st.mode == 'load':
+        # the script's run() already ran when the script was executed: re-evaluation only wants the callables
+        return _Pending(run)
+    run.session = None if st is None else st.session
     if st is not None and st.mode == 'script':
         if st.pending is not None:
             raise error('Can not run more then 1 executions in a single script')
@@ -783,6 +1309,14 @@ def _reader_iter(run):
             yield from _keys_records(flat, read_value)
             if cursor == 0:
                 return
+    elif name == 'KeysEvent':
+        key, event, read_value = run.args
+        flat, cursor = _host.keys(key, 0, read_value, True)
+        for r in _keys_records(flat, read_value):
+            r['event'] = event
+            yield r
+    elif name == 'Records':
+        yield from run.args[0]
     elif name == 'StreamReader':
         key, last = run.args
         while last is not None:
@@ -811,10 +1345,13 @@ def _build(run):
     return sink
 
 
-def run_pipeline(run):
+def run_pipeline(run, st=None):
     """Runs the execution to completion on this thread; results and errors land in `run`."""
     global _state
-    _state = _State('exec', None)
+    if st is None:
+        st = _State('exec', run.session)
+        st.number = run.number
+    _state = st
     run.prof = _host.profiling()
     try:
         head = _build(run)
@@ -860,13 +1397,15 @@ def _compiled(code):
     return c
 
 
-def run_script(code, session_id, description):
-    """Evaluates a script body in fresh session globals; returns (error or None, pending run or None)."""
-    global _state
+def run_script(code, session_id, description, replacing):
+    """Evaluates a script body in fresh session globals; returns (error or None, pending run or None, the
+    descriptors of the registrations it made). The session stays pending until commit_script()."""
+    global _state, _last_script
     st = _State('script', session_id)
+    st.replacing = replacing
     _state = st
+    g = session_globals()
     try:
-        g = session_globals()
         exec(_compiled(code), g)
         err = None
     except BaseException as e:
@@ -875,16 +1414,14 @@ def run_script(code, session_id, description):
         err = format_error(e)
     finally:
         _state = None
-    return (err, st.pending)
+    _last_script = None if err is not None else (st, g)
+    return (err, st.pending, st.regs)
 
 
 # ---------------------------------------------------------------- builtins of user code (runtime.md)
 
-def execute(*args):
-    if not args:
-        return []
-    if not isinstance(args[0], str):
-        raise error('the given command must be a string')
+def _argv(args):
+    """Command arguments for Java: strings, and which of them are raw bytes (latin-1 carried)."""
     argv = []
     raw = []
     for a in args:
@@ -894,7 +1431,17 @@ def execute(*args):
         else:
             argv.append(str(a))
             raw.append('0')
-    return _host.execute(argv, ''.join(raw))
+    return argv, ''.join(raw)
+
+
+def execute(*args):
+    if not args:
+        return []
+    if not isinstance(args[0], str):
+        raise error('the given command must be a string')
+    argv, raw = _argv(args)
+    # while a session is re-evaluated, writes are skipped: the script's writes were journaled when it ran
+    return _host.execute(argv, raw, _mode() == 'load')
 
 
 class _Atomic:
@@ -964,7 +1511,8 @@ def flat_error(*args):
 
 
 def isAsyncAllow():
-    return False
+    st = _state
+    return st is not None and st.mode == 'exec' and getattr(st, 'allow_async', True)
 
 
 def gearsFuture(*args):
@@ -974,19 +1522,75 @@ def gearsFuture(*args):
 
 
 def call_next(*args):
-    raise error('Can not get CommandHook ctx')
+    st = _state
+    if st is None or st.mode != 'exec' or not st.hook:
+        raise error('Can not get CommandHook ctx')
+    argv, raw = _argv(args)
+    return _host.call_next(argv, raw)
 
 
 def override_reply(*args):
-    raise error('Can not get command ctx')
+    st = _state
+    if st is None or st.mode != 'exec' or not st.linked:
+        raise error('Can not get command ctx')
+    if len(args) != 1:
+        raise error('Override reply must get a single argument')
+    err = _host.override_reply(to_resp(args[0]))
+    if err is not None:
+        raise error(err)
 
 
 def get_command(*args):
-    raise error('Can not get command ctx')
+    st = _state
+    if st is None or st.mode != 'exec' or not st.linked:
+        raise error('Can not get command ctx')
+    return _host.get_command()
+
+
+_time_events = {}
+_time_event_ids = [0]
 
 
 def registerTE(*args):
-    raise error('registerTE() is not supported yet by Gearlog')
+    if len(args) < 2 or len(args) > 3:
+        raise error('not enough arguments for time event')
+    seconds, callback = args[0], args[1]
+    key = args[2] if len(args) == 3 else None
+    if isinstance(seconds, bool) or not isinstance(seconds, int):
+        raise error('time argument must be a long')
+    if not isinstance(callback, _types.FunctionType):
+        raise error('callback must be a function')
+    if key is not None:
+        raise error('registerTE with keyName is not supported yet by Gearlog')
+    if _mode() not in ('script', 'exec'):
+        # re-evaluating a session's script after a restart: time events without a key are not persisted
+        return True
+    _time_event_ids[0] += 1
+    tid = _time_event_ids[0]
+    _time_events[tid] = (callback, None if _state is None else _state.session)
+    _host.register_te(seconds, tid)
+    return True
+
+
+def fire_time_event(tid):
+    """Calls a time event's callback; False when it raised (the timer stops, spec runtime.md section 8)."""
+    ev = _time_events.get(tid)
+    if ev is None:
+        return False
+    global _state
+    st = _State('exec', ev[1])
+    _state = st
+    try:
+        ev[0]()
+        return True
+    except BaseException as e:
+        if _host.stopping():
+            raise
+        _host.log('warning', 'GEARS: time event callback failed: ' + format_error(e))
+        _time_events.pop(tid, None)
+        return False
+    finally:
+        _state = None
 
 
 def _deprecated(old, new, f):

@@ -398,10 +398,27 @@ public final class Engine {
             c.pending.add(argv);
             return;
         }
-        dispatch(c, argv, now());
-        if (blocked.hasReady()) {
-            serveReadyKeys();
+        processDepth++;
+        try {
+            dispatch(c, argv, now());
+            if (blocked.hasReady()) {
+                serveReadyKeys();
+            }
+        } finally {
+            processDepth--;
         }
+        if (processDepth == 0 && commandEndHook != null && !replaying) {
+            commandEndHook.run();
+        }
+    }
+
+    /** Nesting of {@link #process}: above 1 while a command runs another one (gears' execute()). */
+    private int processDepth;
+    private Runnable commandEndHook;
+
+    /** Runs {@code hook} after every outermost command (not while replaying); the gears layer closes its windows. */
+    public void onCommandEnd(Runnable hook) {
+        commandEndHook = hook;
     }
 
     private void dispatch(Client c, byte[][] argv, long now) {
@@ -502,6 +519,33 @@ public final class Engine {
      * EXEC, during replay) or the command journals itself. {@code seed} is the record index during replay.
      */
     void run(Client c, CommandSpec spec, byte[][] argv, long now, long seed) {
+        // a live command an extension intercepts (gears hooks) is handled there, before it is journaled
+        if (interceptor != null && !replaying && !c.replaying && interceptor.wants(spec)
+                && interceptor.intercept(c, spec, argv, () -> runCommand(c, spec, argv, now, seed))) {
+            return;
+        }
+        runCommand(c, spec, argv, now, seed);
+    }
+
+    /** Intercepts live commands before they are journaled and run (gears command hooks). */
+    public interface CommandInterceptor {
+        /** Cheap test: may {@link #intercept} want this command? */
+        boolean wants(CommandSpec spec);
+
+        /**
+         * Handles the command instead of the engine (true), or lets it run (false). {@code proceed} runs it the
+         * normal way (journaled and executed) for an interceptor that wraps it.
+         */
+        boolean intercept(Client c, CommandSpec spec, byte[][] argv, Runnable proceed);
+    }
+
+    private CommandInterceptor interceptor;
+
+    public void interceptor(CommandInterceptor i) {
+        interceptor = i;
+    }
+
+    private void runCommand(Client c, CommandSpec spec, byte[][] argv, long now, long seed) {
         if (seed < 0) {
             if (spec.has(CommandFlags.WRITE) && !spec.has(CommandFlags.SELF_JOURNALED) && shouldJournal()) {
                 String refusal = writeRefusal();

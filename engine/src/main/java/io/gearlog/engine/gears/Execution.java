@@ -56,6 +56,11 @@ public final class Execution {
     java.util.function.Consumer<String> interrupter;
     /** Run on the engine thread when the execution finishes or is aborted (waiting clients). */
     final List<Runnable> onDone = new ArrayList<>();
+    /** The registration that created it (null for run()). */
+    Registration registration;
+    /** What fired it (see {@link Registrations}: KIND_KEYS key + event, KIND_ARGS the record's strings...). */
+    int inputKind;
+    List<byte[]> input = List.of();
 
     Execution(long number, boolean registered, long createdAt, long seed, List<Step> steps) {
         this.number = number;
@@ -89,5 +94,17 @@ public final class Execution {
 
     public String abortReason() {
         return abortReason;
+    }
+
+    public Registration registration() {
+        return registration;
+    }
+
+    public int inputKind() {
+        return inputKind;
+    }
+
+    public List<byte[]> input() {
+        return input;
     }
 }

@@ -50,15 +50,15 @@ public final class GearsCommands {
         t.add("rg.networktest", -1, FLAGS, 0, 0, 0, ctx -> ctx.reply().ok());
         t.add("rg.pyexecuteremote", -1, FLAGS, 0, 0, 0, ctx -> ctx.reply().bulk("Execute remote is not longer supported"));
         t.add("rg.pyfreeinterpreter", -1, FLAGS, 0, 0, 0, ctx -> ctx.reply().bulk("Free interpreter is not longer supported"));
-        t.add("rg.dumpregistrations", -1, FLAGS, 0, 0, 0, ctx -> ctx.reply().array(0));
+        t.add("rg.dumpregistrations", -1, FLAGS, 0, 0, 0, GearsCommands::dumpregistrations);
         t.add("rg.unregister", -1, FLAGS, 0, 0, 0, GearsCommands::unregister);
         t.add("rg.trigger", -1, FLAGS, 0, 0, 0, ctx -> {
             arity(ctx, 2, Integer.MAX_VALUE);
-            ctx.error("ERR subcommand not found");
+            gears(ctx).registrations().trigger(ctx);
         });
         t.add("rg.triggeronkey", -1, FLAGS, 2, 2, 1, ctx -> {
             arity(ctx, 3, Integer.MAX_VALUE);
-            ctx.error("ERR subcommand not found");
+            gears(ctx).registrations().trigger(ctx);
         });
         t.add("rg.pauseregistrations", -1, FLAGS, 0, 0, 0, GearsCommands::pauseregistrations);
         t.add("rg.unpauseregistrations", -1, FLAGS, 0, 0, 0, GearsCommands::unpauseregistrations);
@@ -139,7 +139,7 @@ public final class GearsCommands {
         if (id == null) {
             id = randomHex(ctx, 40);
         }
-        Map<String, Object> sessions = g.sessions();
+        Map<String, Session> sessions = g.sessions();
         if (replaceWith != null) {
             if (sessions.containsKey(id)) {
                 throw new CommandError("Can not replace an existing session " + id + " with " + replaceWith);
@@ -160,7 +160,8 @@ public final class GearsCommands {
         long seed = g.journalScript(id, description, unblocking, code, ctx.now());
         Client c = ctx.client();
         GearsService.Wait wait = g.park(c);
-        g.python().submit(new ScriptJob(g, c, wait, code, id, description, unblocking, ctx.now(), seed));
+        String replacing = replaceWith != null ? replaceWith : upgrade && sessions.containsKey(id) ? id : null;
+        g.python().submit(new ScriptJob(g, c, wait, code, id, description, unblocking, ctx.now(), seed, replacing));
     }
 
     private static boolean validSessionId(byte[] id) {
@@ -354,9 +355,11 @@ public final class GearsCommands {
     private static void pydumpsessions(CommandContext ctx) {
         GearsService g = gears(ctx);
         boolean dead = false;
+        boolean verbose = false;
         int i = 1;
         for (; i < ctx.argc(); i++) {
             if (ctx.is(i, "VERBOSE")) {
+                verbose = true;
                 continue;
             }
             if (ctx.is(i, "DEAD") || ctx.is(i, "TS")) {
@@ -366,18 +369,30 @@ public final class GearsCommands {
             break;
         }
         ReplyBuffer r = ctx.reply();
+        Registrations regs = g.registrations();
         if (i < ctx.argc()) {
             if (!ctx.is(i, "SESSIONS")) {
                 throw new CommandError("Unknown option " + ctx.str(i));
             }
             r.array(ctx.argc() - i - 1);
             for (int j = i + 1; j < ctx.argc(); j++) {
-                // only sessions with registrations are listed, and none exist yet
-                r.bulk("Session " + ctx.str(j) + " does not exists");
+                Session s = g.sessions().get(ctx.str(j));
+                if (s == null) {
+                    r.bulk("Session " + ctx.str(j) + " does not exists");
+                } else {
+                    regs.writeSession(r, s, verbose);
+                }
             }
             return;
         }
-        r.array(dead ? 0 : g.sessions().size());
+        if (dead) {
+            r.array(0);
+            return;
+        }
+        r.array(g.sessions().size());
+        for (Session s : g.sessions().values()) {
+            regs.writeSession(r, s, verbose);
+        }
     }
 
     private static void pyprofile(CommandContext ctx) {
@@ -408,32 +423,67 @@ public final class GearsCommands {
         r.integer(10000);
     }
 
-    // ---- registrations (none exist yet)
+    // ---- registrations
+
+    private static void dumpregistrations(CommandContext ctx) {
+        GearsService g = gears(ctx);
+        Registrations regs = g.registrations();
+        List<Registration> all = regs.list();
+        ReplyBuffer r = ctx.reply();
+        r.array(all.size());
+        for (Registration reg : all) {
+            regs.writeEntry(r, reg, true);
+        }
+    }
 
     private static void unregister(CommandContext ctx) {
         arity(ctx, 2, 3);
-        gears(ctx);
-        throw new CommandError("execution is not registered");
+        GearsService g = gears(ctx);
+        Registration reg = g.registrations().get(ExecutionIds.parse(ctx.arg(1)));
+        if (reg == null) {
+            throw new CommandError("execution is not registered");
+        }
+        g.registrations().unregister(reg, ctx.argc() == 3 && ctx.is(2, "ABORTPENDING"));
+        ctx.reply().ok();
+    }
+
+    private static Registration pausable(CommandContext ctx, GearsService g, String what) {
+        Registration reg = g.registrations().get(ExecutionIds.parse(ctx.arg(1)));
+        if (reg == null) {
+            throw new CommandError("Execution " + ctx.str(1) + " does not exists on shard " + ExecutionIds.SHARD_ID);
+        }
+        if (reg.reader != Registration.Reader.STREAM) {
+            throw new CommandError("Reader " + reg.reader.text + " does not support " + what);
+        }
+        return reg;
     }
 
     private static void pauseregistrations(CommandContext ctx) {
         arity(ctx, 2, 2);
-        gears(ctx);
+        GearsService g = gears(ctx);
         if (ctx.is(1, "ABORTPENDING")) {
             throw new CommandError("ERR no registration to pause");
         }
-        throw new CommandError("Execution " + ctx.str(1) + " does not exists on shard " + ExecutionIds.SHARD_ID);
+        g.consumeInternalJob();
+        Registration reg = pausable(ctx, g, "pause");
+        g.streams().pause(reg);
+        ctx.reply().ok();
     }
 
     private static void unpauseregistrations(CommandContext ctx) {
         arity(ctx, 2, 2);
-        gears(ctx);
-        throw new CommandError("Execution " + ctx.str(1) + " does not exists on shard " + ExecutionIds.SHARD_ID);
+        GearsService g = gears(ctx);
+        g.consumeInternalJob();
+        Registration reg = pausable(ctx, g, "unpause");
+        g.streams().unpause(reg);
+        ctx.reply().ok();
     }
 
     private static void clearregistrationsstats(CommandContext ctx) {
         arity(ctx, 1, 1);
-        gears(ctx).consumeInternalJob();
+        GearsService g = gears(ctx);
+        g.consumeInternalJob();
+        g.registrations().clearStats();
         ctx.reply().ok();
     }
 }

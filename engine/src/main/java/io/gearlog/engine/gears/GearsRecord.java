@@ -25,6 +25,23 @@ import java.util.List;
  *   EXEC_ABORTED  long number, int errors, errors x str
  *   EXEC_DROPPED  long number
  *   COUNTERS      (header only)
+ *   SESSION       str id, str description, long serial, long scriptTime, long scriptSeed, int home, bytes code
+ *   REGISTER      long number, str sessionId, long sessionSerial, str reader, str mode, str desc,
+ *                 byte flags (1 = onRegistered), int scriptOrdinal, bytes pickledPlan (empty: none),
+ *                 int steps, steps x (str type, str name, str arg), then by reader:
+ *                 KeysReader    str prefix, strs eventTypes, strs keyTypes, byte readValue, strs commands
+ *                 StreamReader  str prefix, long batch, long durationMs, str policy, long retrySec, byte trim
+ *                 CommandReader str trigger, str hook, str keyprefix, byte inorder
+ *                 (strs: int n (-1 = null), n x str)
+ *   UNREGISTER    long number
+ *   REG_STATUS    long number, str status
+ *   CLEAR_STATS   (header only): RG.CLEARREGISTRATIONSSTATS
+ *   REG_STATS     long number, long triggered, success, failures, aborted, lastRunMs, totalRunMs, lastLagMs,
+ *                 totalLagMs, str lastError (snapshots: the statistics as they are)
+ *   FIXUP         int n, n x (int db, bytes key, int m, m x argv): the final value of keys a command and the
+ *                 sync executions inside it both touched (delete, then apply the argvs)
+ *   REG_LAG       long number, long lastLagMs, long totalLagMs (a StreamReader batch completed)
+ *   EXEC_CREATED  flag 4 = made by a registration, followed by long registration, byte kind, int n, n x bytes input
  * </pre>
  * Records are pure data: applying them never needs Python (recovery, snapshot shadow engines).
  */
@@ -36,6 +53,14 @@ public final class GearsRecord {
     public static final byte EXEC_ABORTED = 4;
     public static final byte EXEC_DROPPED = 5;
     public static final byte COUNTERS = 6;
+    public static final byte SESSION = 7;
+    public static final byte REGISTER = 8;
+    public static final byte UNREGISTER = 9;
+    public static final byte REG_STATUS = 10;
+    public static final byte CLEAR_STATS = 11;
+    public static final byte REG_STATS = 12;
+    public static final byte FIXUP = 13;
+    public static final byte REG_LAG = 14;
 
     private GearsRecord() {
     }
@@ -81,6 +106,25 @@ public final class GearsRecord {
                 return i32(-1);
             }
             return bytes(s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        public Writer strs(List<String> l) {
+            if (l == null) {
+                return i32(-1);
+            }
+            i32(l.size());
+            for (String s : l) {
+                str(s);
+            }
+            return this;
+        }
+
+        public Writer argv(byte[][] argv) {
+            i32(argv.length);
+            for (byte[] a : argv) {
+                bytes(a);
+            }
+            return this;
         }
 
         public byte[] build() {
@@ -141,6 +185,32 @@ public final class GearsRecord {
                 l.add(str());
             }
             return l;
+        }
+
+        /** A string list written by {@link Writer#strs}, null when it was null. */
+        public List<String> strsOrNull() {
+            int n = i32();
+            if (n < 0) {
+                return null;
+            }
+            List<String> l = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                l.add(str());
+            }
+            return l;
+        }
+
+        public byte[][] argv() {
+            int n = i32();
+            byte[][] a = new byte[n][];
+            for (int i = 0; i < n; i++) {
+                a[i] = bytes();
+            }
+            return a;
+        }
+
+        public boolean more() {
+            return in.hasRemaining();
         }
 
         public List<byte[]> byteList() {

@@ -47,8 +47,8 @@ public final class GearsService {
     private long journaledPlan;
     private boolean live;
     private volatile PythonRuntime python;
-    /** Listed sessions (those with registrations); empty until registrations exist. */
-    private final TreeMap<String, Object> sessions = new TreeMap<>();
+    private final Registrations registrations;
+    private final StreamRegistrations streams;
     private final Set<Client> internalClients = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Reads values for reader records (HGETALL, LRANGE, XREAD); engine thread only. */
     private final Client readerClient;
@@ -60,6 +60,8 @@ public final class GearsService {
         this.config = new GearsConfig(engine.config().executionThreads);
         this.config.loadTime(engine.config().gearsConfig);
         this.readerClient = newInternalClient(-1_000_000);
+        this.registrations = new Registrations(this);
+        this.streams = new StreamRegistrations(this);
     }
 
     /**
@@ -86,6 +88,9 @@ public final class GearsService {
         });
         engine.service("record:" + RecordType.EFFECT, (Engine.RecordApplier) r ->
                 engine.applyArgv(r.argv(), r.db(), r.time(), r.index()));
+        engine.keyspace().events().addListener(s.registrations);
+        engine.onCommandEnd(s.registrations::commandEnded);
+        engine.interceptor(s.registrations.interceptor());
         ServerCommands.addInfoSection(engine, new ServerCommands.InfoSection() {
             @Override
             public String name() {
@@ -98,6 +103,11 @@ public final class GearsService {
             }
         });
         engine.addTimer(100, s::watchdog);
+        engine.addTimer(10, () -> {
+            if (s.live) {
+                s.streams.tick();
+            }
+        });
         engine.onStop(s::stopPython);
         return s;
     }
@@ -142,8 +152,17 @@ public final class GearsService {
         return executions;
     }
 
-    public Map<String, Object> sessions() {
-        return sessions;
+    /** Listed sessions (those with registrations), by id. */
+    public Map<String, Session> sessions() {
+        return registrations.sessions;
+    }
+
+    public Registrations registrations() {
+        return registrations;
+    }
+
+    public StreamRegistrations streams() {
+        return streams;
     }
 
     /** Consumes a plan number (each GearsBuilder); any thread. */
@@ -185,12 +204,30 @@ public final class GearsService {
             return;
         }
         live = true;
-        for (Execution e : new ArrayList<>(executions.all())) {
+        // what the previous run left unfinished (before activation starts new executions)
+        List<Execution> left = new ArrayList<>();
+        for (Execution e : executions.all()) {
+            if (!e.finished()) {
+                left.add(e);
+            }
+        }
+        registrations.activateAfterRestart();
+        for (Execution e : left) {
+            if (!e.finished() && e.registration != null && !e.registration.removed && !e.registration.sync()
+                    && (e.inputKind == Registrations.KIND_KEYS || e.inputKind == Registrations.KIND_ARGS)) {
+                // a background execution the process did not finish runs again (at-least-once)
+                registrations.start(e.registration, e);
+                continue;
+            }
             if (!e.finished()) {
                 e.status = Execution.Status.ABORTED;
                 e.errors = List.of("Execution was aborted: the server stopped before it finished");
                 journal(new GearsRecord.Writer(GearsRecord.EXEC_ABORTED, nextExecution, nextPlan.get())
                         .i64(e.number).i32(1).str(e.errors.get(0)));
+                if (e.registration != null) {
+                    registrations.aborted(e);
+                }
+                runOnDone(e);
                 if (e.dropWhenDone) {
                     drop(e);
                 }
@@ -207,7 +244,12 @@ public final class GearsService {
         return engine.journalPayload(RecordType.GEARS, time, 0, 0, w.build());
     }
 
-    private GearsRecord.Writer record(byte subType) {
+    /** Journals a GEARS record built with {@link #record}. */
+    long journalRecord(GearsRecord.Writer w) {
+        return journal(w);
+    }
+
+    GearsRecord.Writer record(byte subType) {
         return new GearsRecord.Writer(subType, nextExecution, nextPlan.get());
     }
 
@@ -253,6 +295,16 @@ public final class GearsService {
                 }
                 Execution e = new Execution(number, (flags & 1) != 0, createdAt, seed, steps);
                 e.dropWhenDone = (flags & 2) != 0;
+                if ((flags & 4) != 0) {
+                    Registration r = registrations.get(in.i64());
+                    e.inputKind = in.i8();
+                    e.input = in.byteList();
+                    if (r != null) {
+                        e.registration = r;
+                        r.numTriggered++;
+                        registrations.created(e);
+                    }
+                }
                 executions.add(e);
                 nextExecution = Math.max(nextExecution, number + 1);
             }
@@ -274,22 +326,32 @@ public final class GearsService {
                     e.stepMillis = stepMs.length == e.steps.size() ? stepMs : new long[e.steps.size()];
                     e.results = results;
                     e.errors = errors;
+                    if (e.registration != null) {
+                        registrations.finished(e);
+                    }
                 }
             }
             case GearsRecord.EXEC_ABORTED -> {
                 Execution e = executions.get(in.i64());
                 List<String> errors = in.strs();
-                if (e != null) {
+                if (e != null && !e.finished()) {
                     e.status = Execution.Status.ABORTED;
                     e.errors = errors;
+                    if (e.registration != null) {
+                        registrations.aborted(e);
+                    }
                 }
             }
             case GearsRecord.EXEC_DROPPED -> {
                 Execution e = executions.get(in.i64());
                 if (e != null) {
                     executions.remove(e);
+                    registrations.dropped(e);
                 }
             }
+            case GearsRecord.SESSION, GearsRecord.REGISTER, GearsRecord.UNREGISTER, GearsRecord.REG_STATUS,
+                 GearsRecord.CLEAR_STATS, GearsRecord.REG_STATS, GearsRecord.FIXUP, GearsRecord.REG_LAG ->
+                    registrations.apply(in);
             default -> {
                 // SCRIPT and COUNTERS only move the counters
             }
@@ -302,11 +364,12 @@ public final class GearsService {
      */
     public List<byte[]> snapshotRecords() {
         List<byte[]> out = new ArrayList<>();
-        if (nextExecution == 0 && nextPlan.get() == 0 && executions.size() == 0) {
+        if (nextExecution == 0 && nextPlan.get() == 0 && executions.size() == 0 && registrations.count() == 0) {
             // gears never used: the snapshot stays as it would be without the gears layer
             return out;
         }
         out.add(record(GearsRecord.COUNTERS).build());
+        registrations.snapshotRecords(out);
         for (Execution e : executions.all()) {
             out.add(created(e).build());
             if (e.status == Execution.Status.DONE) {
@@ -315,14 +378,23 @@ public final class GearsService {
                 out.add(aborted(e).build());
             }
         }
+        registrations.snapshotStats(out);
         return out;
     }
 
     private GearsRecord.Writer created(Execution e) {
+        boolean byReg = e.registration != null;
         GearsRecord.Writer w = record(GearsRecord.EXEC_CREATED).i64(e.number)
-                .i8((e.registered ? 1 : 0) | (e.dropWhenDone ? 2 : 0)).i64(e.createdAt).i64(e.seed).i32(e.steps.size());
+                .i8((e.registered ? 1 : 0) | (e.dropWhenDone ? 2 : 0) | (byReg ? 4 : 0)).i64(e.createdAt).i64(e.seed)
+                .i32(e.steps.size());
         for (Execution.Step s : e.steps) {
             w.str(s.type()).str(s.name()).str(s.arg());
+        }
+        if (byReg) {
+            w.i64(e.registration.number).i8(e.inputKind).i32(e.input.size());
+            for (byte[] b : e.input) {
+                w.bytes(b);
+            }
         }
         return w;
     }
@@ -387,6 +459,32 @@ public final class GearsService {
         return e;
     }
 
+    /** Creates an execution for a registration (registered = 1) and journals it with what fired it. */
+    Execution createRegistered(Registration r, int kind, List<byte[]> input, boolean dropWhenDone) {
+        long number = nextExecution++;
+        Execution old = executions.evictForNew(config.maxExecutions);
+        if (old != null) {
+            // it stays in its registration's kept list: that list trims itself one entry per completion (spec 5.3)
+            journal(record(GearsRecord.EXEC_DROPPED).i64(old.number));
+        }
+        long now = engine.clock().currentTimeMillis();
+        long seed = (number * 0x9E3779B97F4A7C15L) ^ now;
+        Execution e = new Execution(number, true, now, seed, r.steps);
+        e.dropWhenDone = dropWhenDone;
+        e.registration = r;
+        e.inputKind = kind;
+        e.input = input;
+        executions.add(e);
+        registrations.created(e);
+        journal(created(e));
+        return e;
+    }
+
+    /** A script that registers keeps its run() execution instead of replying with its results. */
+    public void keepExecution(Execution e) {
+        e.dropWhenDone = false;
+    }
+
     /** Consumes the numbers an internal job takes (RG.ABORTEXECUTION) and journals them. */
     public void consumeInternalJob() {
         nextExecution++;
@@ -420,8 +518,12 @@ public final class GearsService {
         }
         e.interrupter = null;
         boolean dropNow = e.dropWhenDone || !e.listed;
-        if (!dropNow) {
+        if (!dropNow || e.registration != null) {
+            // a registration's statistics come back from these records after a restart
             journal(finished(e));
+        }
+        if (e.registration != null) {
+            registrations.finished(e);
         }
         runOnDone(e);
         if (dropNow && executions.get(e.number) == e) {
@@ -433,6 +535,9 @@ public final class GearsService {
     public void abortNotStarted(Execution e) {
         e.status = Execution.Status.ABORTED;
         journal(aborted(e));
+        if (e.registration != null) {
+            registrations.aborted(e);
+        }
         runOnDone(e);
         if (e.dropWhenDone || !e.listed) {
             drop(e);
@@ -450,6 +555,7 @@ public final class GearsService {
 
     public void drop(Execution e) {
         executions.remove(e);
+        registrations.dropped(e);
         journal(record(GearsRecord.EXEC_DROPPED).i64(e.number));
     }
 
@@ -560,6 +666,12 @@ public final class GearsService {
         return r;
     }
 
+    /** True when {@code argv} names a command that may change data. */
+    public boolean isWrite(byte[][] argv) {
+        CommandSpec spec = engine.commands().lookup(argv[0]);
+        return spec != null && spec.has(io.gearlog.engine.command.CommandFlags.WRITE);
+    }
+
     private static final Set<String> DENIED = Set.of("multi", "exec", "discard", "watch", "unwatch", "subscribe",
             "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe", "quit", "reset", "hello",
             "auth", "monitor", "shutdown", "client", "select", "swapdb");
@@ -661,12 +773,19 @@ public final class GearsService {
 
     /** Engine timer: enforces python-time-limit and python-memory-limit on whatever the workers run. */
     private void watchdog() {
+        if (!live && engine.appender() != null && !engine.replaying()) {
+            // the first tick of the live engine: recovery is over
+            ensureLive();
+        }
         long limit = engine.config().pythonTimeLimit;
         if (python != null && limit > 0) {
             python.enforceTimeLimit(limit);
         }
         if (python != null) {
             python.enforceMemoryLimit(engine.config().pythonMemoryLimit);
+        }
+        if (python != null && live) {
+            python.fireTimeEvents();
         }
         Runtime rt = Runtime.getRuntime();
         peakHeap = Math.max(peakHeap, rt.totalMemory() - rt.freeMemory());
@@ -688,7 +807,7 @@ public final class GearsService {
         long[] st = pythonStats();
         sb.append("# rg\r\n");
         sb.append("rg_nexecutions:").append(executions.size()).append("\r\n");
-        sb.append("rg_nregistrations:0\r\n");
+        sb.append("rg_nregistrations:").append(registrations.count()).append("\r\n");
         sb.append("rg_executions_queued:").append(python == null ? 0 : python.queued()).append("\r\n");
         sb.append("rg_execution_threads:").append(config.executionThreads).append("\r\n");
         sb.append("rg_python_workers_alive:").append(python == null ? 0 : python.workersAlive()).append("\r\n");

@@ -3,7 +3,9 @@ package io.gearlog.engine.python;
 import io.gearlog.engine.ServerLog;
 import io.gearlog.engine.gears.Execution;
 import io.gearlog.engine.gears.GearsService;
+import io.gearlog.engine.gears.Registrations;
 import io.gearlog.engine.gears.Replies;
+import io.gearlog.engine.gears.Session;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyArray;
@@ -59,18 +61,54 @@ final class HostApi {
         m.put("traceback_mode", fn(a -> gears.config().traceback()));
         m.put("profiling", fn(a -> gears.config().profiling()));
         m.put("atomic_enter", fn(a -> {
-            if (w.atomic != null) {
+            if (w.inAtomic()) {
                 throw error("Already inside an atomic block");
             }
             w.openAtomic();
             return null;
         }));
         m.put("atomic_exit", fn(a -> {
-            if (w.atomic == null) {
+            if (!w.inAtomic()) {
                 throw error("Not inside an atomic block");
             }
             w.closeAtomic();
             return null;
+        }));
+        m.put("take_plan", fn(a -> gears.takePlanNumber()));
+        m.put("check_register", fn(a -> {
+            String kind = a[0].asString();
+            String name = a[1].asString();
+            String replacing = a[2].isNull() ? null : a[2].asString();
+            boolean byPrefix = a[3].asBoolean();
+            return w.onEngine(eng -> gears.registrations().check(kind, name, replacing, byPrefix));
+        }));
+        m.put("register_now", fn(this::registerNow));
+        m.put("call_next", fn(this::callNext));
+        m.put("register_te", fn(a -> {
+            long seconds = a[0].asLong();
+            long tid = a[1].asLong();
+            int worker = w.engineBound ? -1 : w.index;
+            return w.onEngine(eng -> {
+                gears.python().addTimeEvent(worker, tid, Math.max(1, seconds) * 1000);
+                return null;
+            });
+        }));
+        m.put("override_reply", fn(a -> {
+            byte[] resp = a[0].asString().getBytes(StandardCharsets.ISO_8859_1);
+            long exec = w.origin;
+            return w.onEngine(eng -> gears.registrations().overrideReply(exec, resp));
+        }));
+        m.put("get_command", fn(a -> {
+            long exec = w.origin;
+            byte[][] argv = w.onEngine(eng -> gears.registrations().linkedCommand(exec));
+            if (argv == null) {
+                throw error("Can not get command ctx");
+            }
+            Object[] strs = new Object[argv.length];
+            for (int i = 0; i < strs.length; i++) {
+                strs[i] = w.convert.str(argv[i]);
+            }
+            return w.convert.list(strs);
         }));
         return ProxyObject.fromMap(m);
     }
@@ -168,12 +206,106 @@ final class HostApi {
             args[i] = raw.charAt(i) == '1' ? s.getBytes(StandardCharsets.ISO_8859_1) : s.getBytes(StandardCharsets.UTF_8);
         }
         long origin = w.origin;
-        var client = w.client;
-        Object r = w.onEngine(eng -> gears.executeCommand(client, args, origin));
+        var client = w.executeClient();
+        boolean readOnly = a.length > 2 && a[2].asBoolean();
+        Object r = w.onEngine(eng -> readOnly && gears.isWrite(args) ? null : gears.executeCommand(client, args, origin));
         if (r instanceof Replies.Error err) {
             throw error(err.message());
         }
         return w.convert.reply(r);
+    }
+
+    /** call_next() of a hook execution: the next hook or the real command, its reply converted like execute(). */
+    private Object callNext(Value[] a) {
+        Value argv = a[0];
+        String raw = a[1].asString();
+        int n = (int) argv.getArraySize();
+        byte[][] args = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            String s = argv.getArrayElement(i).asString();
+            args[i] = raw.charAt(i) == '1' ? s.getBytes(StandardCharsets.ISO_8859_1) : s.getBytes(StandardCharsets.UTF_8);
+        }
+        long origin = w.origin;
+        var client = w.executeClient();
+        Object r = w.onEngine(eng -> gears.registrations().callNext(origin, args, client, origin));
+        if (r instanceof Replies.Error err) {
+            throw error(err.message());
+        }
+        return w.convert.reply(r);
+    }
+
+    // ---- registrations
+
+    /** register() inside an execution: the registration is applied at once (null) or refused (the error). */
+    private Object registerNow(Value[] a) {
+        String sid = a[0].asString();
+        Registrations.Spec spec = specOf(a[1], a[2].asString().getBytes(StandardCharsets.ISO_8859_1));
+        int home = w.engineBound ? -1 : w.index;
+        Object r = w.onEngine(eng -> {
+            String err = gears.registrations().registerFromExecution(sid, spec, home);
+            if (err != null) {
+                return err;
+            }
+            Session s = gears.registrations().session(sid);
+            return new long[]{s.serial(), s.version()};
+        });
+        if (r instanceof String err) {
+            return err;
+        }
+        // this context holds the new plan already
+        long[] sv = (long[]) r;
+        long[] have = w.loaded.get(sid);
+        if (have == null || have[0] == sv[0]) {
+            w.loaded.put(sid, sv);
+        }
+        return null;
+    }
+
+    /** A registration descriptor from register(): [number, ordinal, reader, mode, desc, onReg, descs, args]. */
+    static Registrations.Spec specOf(Value d, byte[] pickled) {
+        long number = d.getArrayElement(0).asLong();
+        int ordinal = d.getArrayElement(1).asInt();
+        String reader = d.getArrayElement(2).asString();
+        String mode = d.getArrayElement(3).asString();
+        Value descV = d.getArrayElement(4);
+        String desc = descV.isNull() ? null : descV.asString();
+        boolean onReg = d.getArrayElement(5).asBoolean();
+        Value descs = d.getArrayElement(6);
+        List<Execution.Step> steps = new ArrayList<>((int) descs.getArraySize());
+        for (long i = 0; i < descs.getArraySize(); i++) {
+            Value s = descs.getArrayElement(i);
+            steps.add(new Execution.Step(s.getArrayElement(0).asString(), s.getArrayElement(1).asString(),
+                    s.getArrayElement(2).asString()));
+        }
+        Value args = d.getArrayElement(7);
+        List<Object> list = new ArrayList<>();
+        for (long i = 0; i < args.getArraySize(); i++) {
+            list.add(javaValue(args.getArrayElement(i)));
+        }
+        return new Registrations.Spec(number, ordinal, reader, mode, desc, onReg, steps, list, pickled);
+    }
+
+    private static Object javaValue(Value v) {
+        if (v.isNull()) {
+            return null;
+        }
+        if (v.isBoolean()) {
+            return v.asBoolean();
+        }
+        if (v.isNumber()) {
+            return v.asLong();
+        }
+        if (v.isString()) {
+            return v.asString();
+        }
+        if (v.hasArrayElements()) {
+            List<String> l = new ArrayList<>();
+            for (long i = 0; i < v.getArraySize(); i++) {
+                l.add(v.getArrayElement(i).asString());
+            }
+            return l;
+        }
+        return v.toString();
     }
 
     // ---- readers

@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The GraalPy side of a server: {@code ExecutionThreads} workers, each with its own Context on one polyglot Engine
@@ -26,10 +28,19 @@ public final class PythonRuntime {
     final boolean allowFiles;
     private final List<Worker> workers = new ArrayList<>();
     private final ArrayDeque<Job> queue = new ArrayDeque<>();
+    /** Jobs for one worker (executions of the sessions it is home to), by worker index. */
+    private final List<ArrayDeque<Job>> pinned = new ArrayList<>();
     private final Set<Worker> idle = new LinkedHashSet<>();
-    private final ExecutorService control;
+    private final ScheduledExecutorService control;
     private final MemoryWatchdog memoryWatchdog;
     volatile boolean stopped;
+    /** The engine thread's own context, for sync executions; built on first need. */
+    final Worker engineContext;
+    private CompletableFuture<Void> engineContextReady;
+    /** Loads asked for before the engine context was ready (engine thread only). */
+    private final List<Runnable> engineContextPending = new ArrayList<>();
+    /** How long a sync execution may hold the engine thread when python-time-limit is 0. */
+    static final long SYNC_LIMIT_MILLIS = 5_000;
 
     /** Work for a worker thread; runs with the worker's context entered as needed. */
     public interface Job {
@@ -43,15 +54,18 @@ public final class PythonRuntime {
     public PythonRuntime(GearsService gears, int threads, boolean allowFiles) {
         this.gears = gears;
         this.allowFiles = allowFiles;
-        this.control = Executors.newSingleThreadExecutor(r -> {
+        this.control = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gearlog-python-control");
             t.setDaemon(true);
             return t;
         });
         for (int i = 0; i < threads; i++) {
             workers.add(new Worker(this, i));
+            pinned.add(new ArrayDeque<>());
         }
         memoryWatchdog = new MemoryWatchdog(threads);
+        this.engineContext = new Worker(this, -1, true);
+        control.scheduleWithFixedDelay(this::watchEngineContext, 20, 20, TimeUnit.MILLISECONDS);
     }
 
     /** The polyglot engine every context of this JVM shares (built on first use, never closed). */
@@ -83,9 +97,27 @@ public final class PythonRuntime {
         notifyAll();
     }
 
+    /** Queues a job for one worker (the home of a session: its context holds the session's globals). */
+    public synchronized void submitTo(int worker, Job j) {
+        if (stopped) {
+            j.cancelled();
+            return;
+        }
+        if (worker < 0 || worker >= pinned.size()) {
+            queue.add(j);
+        } else {
+            pinned.get(worker).add(j);
+        }
+        notifyAll();
+    }
+
     /** Queued jobs not yet taken by a worker. */
     public synchronized int queued() {
-        return queue.size();
+        int n = queue.size();
+        for (ArrayDeque<Job> q : pinned) {
+            n += q.size();
+        }
+        return n;
     }
 
     /**
@@ -98,6 +130,10 @@ public final class PythonRuntime {
             while (true) {
                 if (stopped) {
                     return null;
+                }
+                ArrayDeque<Job> mine = pinned.get(w.index);
+                if (!mine.isEmpty()) {
+                    return mine.poll();
                 }
                 if (!queue.isEmpty() && (w.warm || !warmIdleBesides(w))) {
                     return queue.poll();
@@ -159,6 +195,177 @@ public final class PythonRuntime {
         }
     }
 
+    // ---- the engine's context (sync executions)
+
+    /** Starts building the engine context in the background (once); the future completes when it is ready. */
+    public synchronized CompletableFuture<Void> engineContextReady() {
+        if (engineContextReady == null) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            engineContextReady = f;
+            Thread t = new Thread(() -> {
+                try {
+                    engineContext.ensureContext();
+                    try {
+                        engineContext.gears.getMember("warm_async").execute();
+                    } catch (RuntimeException e) {
+                        ServerLog.warning("preparing asyncio in the engine's Python context failed: " + e);
+                    }
+                    f.complete(null);
+                } catch (Throwable e) {
+                    ServerLog.warning("building the engine's Python context failed: " + e);
+                    f.completeExceptionally(e);
+                }
+                gears.engine().execute(this::runEngineContextPending);
+            }, "gearlog-python-engine-init");
+            t.setDaemon(true);
+            t.start();
+        }
+        return engineContextReady;
+    }
+
+    private void runEngineContextPending() {
+        List<Runnable> l = new ArrayList<>(engineContextPending);
+        engineContextPending.clear();
+        for (Runnable r : l) {
+            r.run();
+        }
+    }
+
+    /** Engine thread: the engine context, waiting for it to be built if needed. */
+    Worker engineContextNow() {
+        CompletableFuture<Void> f = engineContextReady();
+        if (!f.isDone()) {
+            long t0 = System.nanoTime();
+            try {
+                f.get();
+            } catch (Exception e) {
+                throw new IllegalStateException("the engine's Python context is not available: " + e);
+            }
+            ServerLog.verbose(String.format("engine waited %.1f s for its Python context", (System.nanoTime() - t0) / 1e9));
+        }
+        if (engineContext.ctx == null || engineContext.isCancelled()) {
+            engineContext.ensureContext();
+        }
+        return engineContext;
+    }
+
+    /** Engine thread: makes the engine context hold a session's callables and runs onRegistered there. */
+    public void loadOnEngine(io.gearlog.engine.gears.Session.Image image, List<Long> onRegistered) {
+        Runnable load = () -> RegistrationRunner.load(engineContextNow(), image, onRegistered, true);
+        if (engineContextReady().isDone()) {
+            load.run();
+        } else {
+            engineContextPending.add(load);
+        }
+    }
+
+    /** Engine thread: runs a sync execution inline in the engine context. */
+    public void runOnEngine(io.gearlog.engine.gears.Registrations.Run run) {
+        RegistrationRunner.run(engineContextNow(), gears, run);
+    }
+
+    /** Makes worker {@code home} hold a session's callables and run onRegistered. */
+    public void loadOnWorker(int home, io.gearlog.engine.gears.Session.Image image, List<Long> onRegistered) {
+        submitTo(home, w -> RegistrationRunner.load(w, image, onRegistered, true));
+    }
+
+    /** Queues a background execution of a registration on its session's home worker. */
+    public void runOnWorker(int home, io.gearlog.engine.gears.Registrations.Run run) {
+        submitTo(home, new Job() {
+            @Override
+            public void run(Worker w) {
+                RegistrationRunner.run(w, gears, run);
+            }
+
+            @Override
+            public void cancelled() {
+                gears.engine().execute(() -> {
+                    if (!run.execution().finished()) {
+                        gears.abortNotStarted(run.execution());
+                    }
+                });
+            }
+        });
+    }
+
+    // ---- registerTE time events (not persisted): the context that registered one calls it back
+
+    private record TimeEvent(int worker, long id, long periodMillis) {
+    }
+
+    /** Time events and when each is due next (engine thread). */
+    private final java.util.Map<TimeEvent, Long> timeEvents = new java.util.LinkedHashMap<>();
+
+    /** Engine thread: a callback of context {@code worker} (-1: the engine's) called every period. */
+    public void addTimeEvent(int worker, long id, long periodMillis) {
+        timeEvents.put(new TimeEvent(worker, id, periodMillis), gears.engine().clock().currentTimeMillis() + periodMillis);
+    }
+
+    /** Engine timer: calls the time events that are due. */
+    public void fireTimeEvents() {
+        if (timeEvents.isEmpty()) {
+            return;
+        }
+        long now = gears.engine().clock().currentTimeMillis();
+        for (java.util.Map.Entry<TimeEvent, Long> e : new ArrayList<>(timeEvents.entrySet())) {
+            if (e.getValue() > now) {
+                continue;
+            }
+            TimeEvent te = e.getKey();
+            timeEvents.put(te, now + te.periodMillis());
+            if (te.worker() < 0) {
+                if (!fireTimeEvent(engineContextNow(), te.id(), now)) {
+                    timeEvents.remove(te);
+                }
+            } else {
+                submitTo(te.worker(), w -> {
+                    if (!fireTimeEvent(w, te.id(), now)) {
+                        gears.engine().execute(() -> timeEvents.remove(te));
+                    }
+                });
+            }
+        }
+    }
+
+    private static boolean fireTimeEvent(Worker w, long id, long now) {
+        long saved = w.origin;
+        w.origin = -1;
+        w.runningNow(w);
+        try {
+            w.begin(now, now ^ id);
+            return w.gears.getMember("fire_time_event").execute(id).asBoolean();
+        } catch (RuntimeException e) {
+            ServerLog.warning("GEARS: time event failed: " + w.failure(e, w.interruptReason()));
+            return false;
+        } finally {
+            w.runningDone();
+            w.origin = saved;
+            if (w.engineBound) {
+                w.closeAtomic();
+                Thread.interrupted();
+            }
+        }
+    }
+
+    /** Control thread: a sync execution may hold the engine thread only so long. */
+    private void watchEngineContext() {
+        Worker w = engineContext;
+        Object token = w.running;
+        if (token == null || token == w.limitSignalled) {
+            return;
+        }
+        long limit = gears.engine().config().pythonTimeLimit;
+        String reason = limit > 0 ? "Execution time limit of " + limit + " ms exceeded"
+                : "sync execution held the server for more than " + SYNC_LIMIT_MILLIS + " ms";
+        if (limit <= 0) {
+            limit = SYNC_LIMIT_MILLIS;
+        }
+        if (System.nanoTime() - w.runningSince > limit * 1_000_000L) {
+            w.limitSignalled = token;
+            w.interruptIf(token, reason);
+        }
+    }
+
     /** Workers whose thread runs (for INFO). */
     public int workersAlive() {
         int n = 0;
@@ -193,6 +400,10 @@ public final class PythonRuntime {
             stopped = true;
             left = new ArrayList<>(queue);
             queue.clear();
+            for (ArrayDeque<Job> q : pinned) {
+                left.addAll(q);
+                q.clear();
+            }
             notifyAll();
         }
         for (Job j : left) {
@@ -204,6 +415,7 @@ public final class PythonRuntime {
         for (Worker w : workers) {
             w.join(5_000);
         }
+        engineContext.dropContext();
         control.shutdownNow();
         ServerLog.verbose("Python workers stopped");
     }

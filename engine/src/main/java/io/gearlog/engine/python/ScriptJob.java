@@ -4,6 +4,8 @@ import io.gearlog.engine.Client;
 import io.gearlog.engine.Engine;
 import io.gearlog.engine.gears.Execution;
 import io.gearlog.engine.gears.GearsService;
+import io.gearlog.engine.gears.Registrations;
+import io.gearlog.engine.gears.Session;
 import io.gearlog.engine.reply.ReplyBuffer;
 import org.graalvm.polyglot.Value;
 
@@ -27,9 +29,12 @@ public final class ScriptJob implements PythonRuntime.Job {
     private final boolean unblocking;
     private final long time;
     private final long seed;
+    private final byte[] rawCode;
+    /** The listed session this script replaces if it registers (UPGRADE of its own id, or REPLACE_WITH). */
+    private final String replacing;
 
     public ScriptJob(GearsService gears, Client client, GearsService.Wait wait, byte[] code, String sessionId,
-                     String description, boolean unblocking, long time, long seed) {
+                     String description, boolean unblocking, long time, long seed, String replacing) {
         this.gears = gears;
         this.client = client;
         this.wait = wait;
@@ -39,6 +44,8 @@ public final class ScriptJob implements PythonRuntime.Job {
         this.unblocking = unblocking;
         this.time = time;
         this.seed = seed;
+        this.rawCode = code;
+        this.replacing = replacing;
     }
 
     private void reply(Consumer<ReplyBuffer> writer) {
@@ -60,14 +67,19 @@ public final class ScriptJob implements PythonRuntime.Job {
         w.origin = -1;
         String err = null;
         Value pending = null;
+        List<Registrations.Spec> specs = new ArrayList<>();
         w.runningNow(this);
         try {
             w.begin(time, seed);
-            Value r = w.fnRunScript.execute(code, sessionId, description);
+            Value r = w.fnRunScript.execute(code, sessionId, description, replacing);
             Value e = r.getArrayElement(0);
             err = e.isNull() ? null : e.asString();
             Value p = r.getArrayElement(1);
             pending = p.isNull() ? null : p;
+            Value regs = r.getArrayElement(2);
+            for (long i = 0; i < regs.getArraySize(); i++) {
+                specs.add(HostApi.specOf(regs.getArrayElement(i), null));
+            }
         } catch (Throwable t) {
             err = w.failure(t, w.interruptReason());
         } finally {
@@ -93,6 +105,15 @@ public final class ScriptJob implements PythonRuntime.Job {
             reply(r -> r.error(message));
             return;
         }
+        if (!specs.isEmpty()) {
+            applyRegistrations(w, specs, ex);
+            if (ex != null) {
+                // a script that registers gets +OK; its run() goes on in the background and is kept
+                run(w, gears, pending, ex);
+            }
+            return;
+        }
+        w.fnCommitScript.execute(false);
         if (ex == null) {
             reply(ReplyBuffer::ok);
             return;
@@ -106,6 +127,36 @@ public final class ScriptJob implements PythonRuntime.Job {
             });
         }
         run(w, gears, pending, ex);
+    }
+
+    /**
+     * Applies the script's registrations on the engine thread (an internal job in RedisGears), makes this worker's
+     * context the session's home and replies +OK.
+     */
+    private void applyRegistrations(Worker w, List<Registrations.Spec> specs, Execution ex) {
+        boolean anySync = false;
+        for (Registrations.Spec s : specs) {
+            anySync |= s.mode().equals("sync");
+        }
+        if (anySync) {
+            // the engine thread must not wait seconds for its context while it applies them
+            w.await(w.rt.engineContextReady());
+        }
+        Session s = w.onEngine(eng -> {
+            if (ex != null) {
+                gears.keepExecution(ex);
+            }
+            return gears.registrations().applyScript(sessionId, description, rawCode, time, seed, replacing, specs,
+                    w.index);
+        });
+        w.fnCommitScript.execute(true);
+        w.loaded.put(sessionId, new long[]{s.serial(), s.version()});
+        for (Registrations.Spec spec : specs) {
+            if (!spec.mode().equals("sync") && spec.hasOnRegistered()) {
+                RegistrationRunner.load(w, s.image(), List.of(spec.number()), true);
+            }
+        }
+        reply(ReplyBuffer::ok);
     }
 
     /** Runs an execution on {@code w} to its end and hands the outcome to the engine thread. */

@@ -27,7 +27,8 @@ import java.util.function.Function;
 /**
  * One Python execution thread with its own GraalPy context. Everything here is owned by the worker's thread,
  * except {@link #running}/{@link #runningSince} (read by the engine's watchdog) and the interrupt entry point,
- * which the runtime's control thread calls under {@link #guard}.
+ * which the runtime's control thread calls under {@link #guard}. The engine's own context ({@link #engineBound})
+ * has no thread: the engine thread runs sync executions in it, and owns it.
  */
 public final class Worker {
     private static final String GEARS_SOURCE = loadGearsSource();
@@ -46,6 +47,10 @@ public final class Worker {
     Value fnRunPipeline;
     Value fnOutcome;
     Value fnFormatFlat;
+    Value fnCommitScript;
+    Value fnLoadSession;
+    Value fnOnRegistered;
+    Value fnRunRegistration;
     Value errorClass;
     Value flatErrorClass;
     Convert convert;
@@ -73,11 +78,34 @@ public final class Worker {
 
     /** The client execute() runs commands as (engine thread state; this worker only hands it over). */
     final Client client;
+    /** The engine's context: used by the engine thread itself, so engine work runs directly (re-entrantly). */
+    final boolean engineBound;
+    /** Engine context: one client per nesting level of sync executions (a sync execution can fire another). */
+    private final java.util.List<Client> nestedClients = new java.util.ArrayList<>();
+    int depth;
+    /** Sessions this context has loaded: id -> {serial, version}. */
+    final java.util.Map<String, long[]> loaded = new java.util.HashMap<>();
 
     Worker(PythonRuntime rt, int index) {
+        this(rt, index, false);
+    }
+
+    Worker(PythonRuntime rt, int index, boolean engineBound) {
         this.rt = rt;
         this.index = index;
-        this.client = rt.gears.newInternalClient(-(index + 1));
+        this.engineBound = engineBound;
+        this.client = rt.gears.newInternalClient(engineBound ? -900 : -(index + 1));
+    }
+
+    /** The client execute() uses now (engine context: the one of the current nesting level). */
+    Client executeClient() {
+        if (!engineBound) {
+            return client;
+        }
+        while (nestedClients.size() <= depth) {
+            nestedClients.add(rt.gears.newInternalClient(-901 - nestedClients.size()));
+        }
+        return nestedClients.get(depth);
     }
 
     public int index() {
@@ -177,6 +205,10 @@ public final class Worker {
             fnRunScript = gears.getMember("run_script");
             fnRunPipeline = gears.getMember("run_pipeline");
             fnOutcome = gears.getMember("outcome");
+            fnCommitScript = gears.getMember("commit_script");
+            fnLoadSession = gears.getMember("load_session");
+            fnOnRegistered = gears.getMember("on_registered");
+            fnRunRegistration = gears.getMember("run_registration");
             fnFormatFlat = gears.getMember("format_flat");
             errorClass = gears.getMember("error");
             flatErrorClass = gears.getMember("_FlatError");
@@ -187,6 +219,7 @@ public final class Worker {
         }
         ctx = c;
         cancelled = false;
+        loaded.clear();
         warm = true;
         rt.warmChanged();
         ServerLog.verbose(String.format("Python worker %d ready in %.1f s", index, (System.nanoTime() - t0) / 1e9));
@@ -201,6 +234,7 @@ public final class Worker {
         Context c = ctx;
         ctx = null;
         warm = false;
+        loaded.clear();
         if (c != null) {
             try {
                 c.close(true);
@@ -323,6 +357,9 @@ public final class Worker {
 
     /** Runs {@code f} on the engine thread (inside the open atomic block, if any) and waits for it. */
     <T> T onEngine(Function<Engine, T> f) {
+        if (engineBound) {
+            return f.apply(engine());
+        }
         if (atomic != null) {
             return atomic.call(f);
         }
@@ -350,13 +387,28 @@ public final class Worker {
         }
     }
 
+    /** Engine context: atomic() only checks nesting, the engine thread is already exclusive. */
+    private int atomicDepth;
+
+    boolean inAtomic() {
+        return engineBound ? atomicDepth > 0 : atomic != null;
+    }
+
     void openAtomic() {
+        if (engineBound) {
+            atomicDepth++;
+            return;
+        }
         AtomicBlock b = new AtomicBlock(this);
         b.enter();
         atomic = b;
     }
 
     void closeAtomic() {
+        if (engineBound) {
+            atomicDepth = 0;
+            return;
+        }
         AtomicBlock b = atomic;
         atomic = null;
         if (b != null) {

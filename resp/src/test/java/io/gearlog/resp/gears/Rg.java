@@ -24,8 +24,12 @@ final class Rg implements AutoCloseable {
     private final OutputStream out;
 
     Rg(TestServer server) {
+        this(server.port());
+    }
+
+    Rg(int port) {
         try {
-            socket = new Socket("127.0.0.1", server.port());
+            socket = new Socket("127.0.0.1", port);
             socket.setSoTimeout(TIMEOUT_MS);
             in = new BufferedInputStream(socket.getInputStream());
             out = socket.getOutputStream();

@@ -1,0 +1,211 @@
+package io.gearlog.engine.python;
+
+import io.gearlog.engine.ServerLog;
+import io.gearlog.engine.gears.Execution;
+import io.gearlog.engine.gears.GearsService;
+import io.gearlog.engine.gears.Registrations;
+import io.gearlog.engine.gears.Session;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyArray;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs registrations' Python in a context: loading a session's callables (re-evaluating its script, unpickling
+ * plans of registrations made inside executions) and running one execution. Called on the thread that owns the
+ * context: a worker for background executions, the engine thread for sync ones. Stateless.
+ */
+final class RegistrationRunner {
+    private RegistrationRunner() {
+    }
+
+    /**
+     * Gives {@code w}'s context the session's current callables if it lacks them, then calls onRegistered of
+     * {@code onRegistered} there ({@code always}: even if nothing had to be loaded).
+     */
+    static void load(Worker w, Session.Image img, List<Long> onRegistered, boolean always) {
+        boolean loadedNow = ensureSession(w, img);
+        if (!loadedNow && !always) {
+            return;
+        }
+        for (long n : onRegistered) {
+            try {
+                w.begin(img.scriptTime(), img.scriptSeed());
+                w.fnOnRegistered.execute(img.id(), n);
+            } catch (PolyglotException e) {
+                ServerLog.warning("GEARS: onRegistered of " + n + " failed: " + w.failure(e, w.interruptReason()));
+            }
+        }
+    }
+
+    /** True when the session had to be (re)loaded into {@code w}'s context. */
+    static boolean ensureSession(Worker w, Session.Image img) {
+        long[] have = w.loaded.get(img.id());
+        if (have != null && have[0] == img.serial() && have[1] >= img.version()) {
+            return false;
+        }
+        Object[] numbers = new Object[img.byOrdinal().length];
+        for (int i = 0; i < numbers.length; i++) {
+            numbers[i] = img.byOrdinal()[i];
+        }
+        Object[] plans = new Object[img.pickledNumbers().length];
+        for (int i = 0; i < plans.length; i++) {
+            plans[i] = ProxyArray.fromArray(img.pickledNumbers()[i],
+                    new String(img.pickledPlans().get(i), StandardCharsets.ISO_8859_1));
+        }
+        long saved = w.origin;
+        w.origin = -1;
+        try {
+            w.begin(img.scriptTime(), img.scriptSeed());
+            Value err = w.fnLoadSession.execute(img.code(), img.id(), ProxyArray.fromArray(numbers),
+                    ProxyArray.fromArray(plans));
+            if (!err.isNull()) {
+                ServerLog.warning("GEARS: loading session " + img.id() + " into a Python context: " + err.asString());
+            }
+        } catch (PolyglotException e) {
+            ServerLog.warning("GEARS: loading session " + img.id() + " failed: " + w.failure(e, w.interruptReason()));
+        } finally {
+            w.origin = saved;
+        }
+        w.loaded.put(img.id(), new long[]{img.serial(), img.version()});
+        return true;
+    }
+
+    /** Runs one execution of a registration on {@code w} and hands its outcome to the engine thread. */
+    static void run(Worker w, GearsService gears, Registrations.Run run) {
+        Execution ex = run.execution();
+        Object token = ex;
+        boolean go = w.onEngine(e -> gears.markRunning(ex, reason -> w.rt.interrupt(w, token, reason)));
+        if (!go) {
+            return;
+        }
+        boolean outermost = !w.engineBound || w.depth == 0;
+        ensureSession(w, run.session());
+        long savedOrigin = w.origin;
+        if (w.engineBound) {
+            w.depth++;
+        }
+        String fatal = null;
+        Value o = null;
+        long t0 = System.nanoTime();
+        if (outermost) {
+            w.runningNow(token);
+        }
+        PolyglotException rethrow = null;
+        try {
+            w.origin = ex.number;
+            if (outermost) {
+                w.begin(ex.createdAt, ex.seed);
+            }
+            o = w.fnRunRegistration.execute(run.session().id(), run.registration(), ex.number,
+                    kindName(run.kind()), input(w, run), run.allowAsync());
+        } catch (PolyglotException e) {
+            fatal = w.failure(e, w.interruptReason());
+            if (!outermost && (e.isInterrupted() || e.isCancelled())) {
+                // the outer sync execution on this thread is being stopped too
+                rethrow = e;
+            }
+        } catch (Throwable t) {
+            fatal = w.failure(t, w.interruptReason());
+        } finally {
+            if (outermost) {
+                w.runningDone();
+            }
+            w.origin = savedOrigin;
+            if (w.engineBound) {
+                w.depth--;
+                if (outermost) {
+                    w.closeAtomic();
+                    // an interrupt of the engine context may leave the engine thread's interrupt flag set
+                    Thread.interrupted();
+                }
+            }
+        }
+        long totalNanos = System.nanoTime() - t0;
+        List<byte[]> results = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        long readNanos = 0;
+        long[] stepNanos = new long[0];
+        if (o != null && o.isString()) {
+            errors.add(o.asString());
+        } else if (o != null && !w.isCancelled()) {
+            try {
+                Value res = o.getArrayElement(0);
+                for (long i = 0; i < res.getArraySize(); i++) {
+                    results.add(res.getArrayElement(i).asString().getBytes(StandardCharsets.ISO_8859_1));
+                }
+                Value errs = o.getArrayElement(1);
+                for (long i = 0; i < errs.getArraySize(); i++) {
+                    errors.add(errs.getArrayElement(i).asString());
+                }
+                readNanos = o.getArrayElement(2).asLong();
+                Value steps = o.getArrayElement(3);
+                stepNanos = new long[(int) steps.getArraySize()];
+                for (int i = 0; i < stepNanos.length; i++) {
+                    stepNanos[i] = steps.getArrayElement(i).asLong();
+                }
+            } catch (RuntimeException e) {
+                errors.add(w.failure(e, null));
+            }
+        }
+        if (w.isCancelled() && !w.engineBound) {
+            w.dropContext();
+        }
+        if (fatal != null) {
+            errors.add(fatal);
+        }
+        long[] stepMillis = new long[stepNanos.length];
+        for (int i = 0; i < stepNanos.length; i++) {
+            stepMillis[i] = stepNanos[i] / 1_000_000;
+        }
+        long total = totalNanos / 1_000_000;
+        long read = readNanos / 1_000_000;
+        if (w.engineBound) {
+            gears.finish(ex, results, errors, total, read, stepMillis);
+        } else {
+            gears.engine().execute(() -> gears.finish(ex, results, errors, total, read, stepMillis));
+        }
+        if (rethrow != null) {
+            throw rethrow;
+        }
+    }
+
+    private static String kindName(int kind) {
+        return switch (kind) {
+            case Registrations.KIND_KEYS -> "keys";
+            case Registrations.KIND_KEYS_LINKED -> "keys-linked";
+            case Registrations.KIND_HOOK -> "hook";
+            default -> "records";
+        };
+    }
+
+    /** The execution's input as Python values: [key, event, readValue] or the list of the record's strings. */
+    private static Object input(Worker w, Registrations.Run run) {
+        List<byte[]> in = run.input();
+        if (run.kind() == Registrations.KIND_KEYS || run.kind() == Registrations.KIND_KEYS_LINKED) {
+            return ProxyArray.fromArray(new String(in.get(0), StandardCharsets.UTF_8),
+                    new String(in.get(1), StandardCharsets.UTF_8), run.readValue());
+        }
+        if (run.kind() == Registrations.KIND_STREAM) {
+            // key, then per entry: id, field count, fields and values
+            byte[] key = in.get(0);
+            List<Object> recs = new ArrayList<>();
+            int i = 1;
+            while (i < in.size()) {
+                byte[] id = in.get(i);
+                int n = Integer.parseInt(new String(in.get(i + 1), StandardCharsets.US_ASCII));
+                recs.add(w.convert.streamRecord(key, id, in.subList(i + 2, i + 2 + n)));
+                i += 2 + n;
+            }
+            return ProxyArray.fromList(recs);
+        }
+        Object[] strs = new Object[in.size()];
+        for (int i = 0; i < strs.length; i++) {
+            strs[i] = w.convert.str(in.get(i));
+        }
+        return ProxyArray.fromArray(w.convert.list(strs));
+    }
+}
