@@ -106,8 +106,8 @@ class SnapshotFormatTest {
 
         Engine target = engine();
         SnapshotLoader.load(catalog.newestFirst().get(0), target, () -> false, v);
-        assertEquals(source.keyspace().db(0).dict().buckets(), target.keyspace().db(0).dict().buckets());
-        assertEquals(64, target.keyspace().db(0).dict().buckets());
+        assertEquals(source.keyspace().db(0).buckets(), target.keyspace().db(0).buckets());
+        assertEquals(64, target.keyspace().db(0).buckets());
         assertEquals(KeyspaceDigest.digest(source.keyspace(), T + 1000), KeyspaceDigest.digest(target.keyspace(), T + 1000));
         assertEquals(T + 900_000, target.keyspace().db(0).peek(Key.of("k1")).expireAt());
         assertArrayEquals("w".getBytes(), ((StringValue) target.keyspace().db(0).peek(Key.of("k1"))).bytes());

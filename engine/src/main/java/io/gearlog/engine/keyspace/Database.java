@@ -67,6 +67,11 @@ public final class Database {
         dict.forEach(s -> action.accept(new Key(s.key), s.value));
     }
 
+    /** Buckets of the key table: its size decides SCAN cursors, so a snapshot load must end with the same. */
+    public int buckets() {
+        return dict.buckets();
+    }
+
     /** Sizes the key table for {@code keys} keys before a bulk load (a snapshot), sparing the rehashes. */
     public void presize(int keys) {
         dict.ensureCapacity(keys);
