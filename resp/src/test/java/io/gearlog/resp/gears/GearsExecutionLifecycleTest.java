@@ -304,4 +304,15 @@ class GearsExecutionLifecycleTest {
         assertEquals("+PONG", rg.call("PING"));
         assertEquals("[[\"1\"], []]", slow.get(120, TimeUnit.SECONDS));
     }
+
+    @Test
+    @Order(11)
+    void profilerStatsSayTheProfilerIsUnavailable() {
+        assertEquals("+OK", rg.call("RG.PYEXECUTE", "GB('CommandReader').register(trigger='prof_t')", "ID", "prof"));
+        assertEquals("-Profiler is not available: GraalPy's cProfile cannot run inside Gearlog",
+                rg.call("RG.PYPROFILE", "STATS", "prof"));
+        assertEquals("+OK", rg.call("RG.PYPROFILE", "RESET", "prof"));
+        assertEquals("-ERR wrong number of arguments for 'RG.PYPROFILE' command", rg.call("RG.PYPROFILE", "RESET", "prof", "x"));
+        assertEquals("+PONG", rg.call("PING"));
+    }
 }
