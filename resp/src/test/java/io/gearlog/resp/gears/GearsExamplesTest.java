@@ -1,7 +1,5 @@
 package io.gearlog.resp.gears;
 
-import io.gearlog.resp.TestServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,34 +17,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the run() parts of the others), with their exact replies. One server for the class; each test flushes.
  */
 @Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
-class GearsExamplesTest {
-    static TestServer server;
-    static Rg rg;
-
+class GearsExamplesTest extends GearsTestBase {
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
-        rg = new Rg(server);
+    static void firstSession() {
         assertEquals("+OK", rg.call("RG.PYEXECUTE", "x = 1"));
-    }
-
-    @AfterAll
-    static void stop() {
-        rg.close();
-        server.close();
     }
 
     @BeforeEach
     void flush() {
         assertEquals("+OK", rg.call("FLUSHALL"));
-    }
-
-    private static String py(String code, String... options) {
-        String[] args = new String[options.length + 2];
-        args[0] = "RG.PYEXECUTE";
-        args[1] = code;
-        System.arraycopy(options, 0, args, 2, options.length);
-        return rg.call(args);
     }
 
     /** Skips a test that needs a command family other branches are still building. */

@@ -1,7 +1,5 @@
 package io.gearlog.resp.gears;
 
-import io.gearlog.resp.TestServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -23,23 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
-class GearsExecutionLifecycleTest {
+class GearsExecutionLifecycleTest extends GearsTestBase {
     static final String ID0 = "0000000000000000000000000000000000000000-0";
-    static TestServer server;
-    static Rg rg;
-
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
-        rg = new Rg(server);
+    static void firstSession() {
         // no run(): consumes no execution number
         assertEquals("+OK", rg.call("RG.PYEXECUTE", "x = 1"));
-    }
-
-    @AfterAll
-    static void stop() {
-        rg.close();
-        server.close();
     }
 
     private static String id(long n) {

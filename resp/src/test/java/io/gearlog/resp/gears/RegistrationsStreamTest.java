@@ -1,8 +1,5 @@
 package io.gearlog.resp.gears;
 
-import io.gearlog.resp.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -25,39 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RegistrationsStreamTest {
-    private static final String SHARD = "0000000000000000000000000000000000000000-";
-    static TestServer server;
-    static Rg rg;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-        rg = new Rg(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        rg.close();
-        server.close();
-    }
-
+class RegistrationsStreamTest extends GearsTestBase {
     @BeforeEach
     void clean() {
-        String dump = rg.call("RG.DUMPREGISTRATIONS");
-        Matcher m = Pattern.compile("\"id\", \"(" + SHARD + "[0-9]+)\"").matcher(dump);
-        while (m.find()) {
-            assertEquals("+OK", rg.call("RG.UNREGISTER", m.group(1)));
-        }
+        unregisterAll();
         assertEquals("+OK", rg.call("FLUSHALL"));
-    }
-
-    private static String py(String code, String... options) {
-        String[] args = new String[options.length + 2];
-        args[0] = "RG.PYEXECUTE";
-        args[1] = code;
-        System.arraycopy(options, 0, args, 2, options.length);
-        return rg.call(args);
     }
 
     private static String onlyId() {
