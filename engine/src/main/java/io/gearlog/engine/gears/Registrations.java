@@ -4,6 +4,7 @@ import io.gearlog.engine.Engine;
 import io.gearlog.engine.ServerLog;
 import io.gearlog.engine.command.CommandFlags;
 import io.gearlog.engine.command.CommandSpec;
+import io.gearlog.engine.command.MovableKeys;
 import io.gearlog.engine.keyspace.EventClass;
 import io.gearlog.engine.keyspace.Key;
 import io.gearlog.engine.keyspace.KeyspaceEventListener;
@@ -34,11 +35,6 @@ public final class Registrations implements KeyspaceEventListener {
     /** A KeysReader execution linked to the command it intercepts (the `commands` option). */
     public static final int KIND_KEYS_LINKED = 5;
 
-    /** Redis 7.0 commands with the movablekeys flag (Gearlog's command table does not carry it). */
-    private static final Set<String> MOVABLE_KEYS = Set.of("xread", "xreadgroup", "eval", "evalsha", "eval_ro",
-            "evalsha_ro", "fcall", "fcall_ro", "zunionstore", "zinterstore", "zdiffstore", "zunion", "zinter", "zdiff",
-            "zintercard", "sintercard", "sort", "sort_ro", "lmpop", "blmpop", "zmpop", "bzmpop", "migrate",
-            "georadius", "georadiusbymember");
     /** Redis 7.0 noscript commands the command table does not flag. */
     private static final Set<String> NO_SCRIPT = Set.of("multi", "exec", "discard", "watch", "unwatch", "eval",
             "evalsha", "eval_ro", "evalsha_ro", "script", "fcall", "fcall_ro", "function");
@@ -109,7 +105,7 @@ public final class Registrations implements KeyspaceEventListener {
                     return "Can not override a command which are not allowed inside a script";
                 }
                 if (byKeyPrefix) {
-                    if (MOVABLE_KEYS.contains(spec.name())) {
+                    if (MovableKeys.isMovable(spec.name())) {
                         return "Can not override a command with moveable keys by key prefix";
                     }
                     if (spec.firstKey() <= 0) {
@@ -142,7 +138,7 @@ public final class Registrations implements KeyspaceEventListener {
                 if (noScript(spec)) {
                     return "Can not hook a command which are not allowed inside a script";
                 }
-                if (MOVABLE_KEYS.contains(spec.name())) {
+                if (MovableKeys.isMovable(spec.name())) {
                     return "Can not hook a command with moveable keys by key prefix";
                 }
                 if (spec.firstKey() <= 0) {
