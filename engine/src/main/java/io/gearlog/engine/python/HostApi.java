@@ -197,14 +197,7 @@ final class HostApi {
     // ---- execute()
 
     private Object execute(Value[] a) {
-        Value argv = a[0];
-        String raw = a[1].asString();
-        int n = (int) argv.getArraySize();
-        byte[][] args = new byte[n][];
-        for (int i = 0; i < n; i++) {
-            String s = argv.getArrayElement(i).asString();
-            args[i] = raw.charAt(i) == '1' ? s.getBytes(StandardCharsets.ISO_8859_1) : s.getBytes(StandardCharsets.UTF_8);
-        }
+        byte[][] args = argv(a[0], a[1].asString());
         long origin = w.origin;
         var client = w.executeClient();
         boolean readOnly = a.length > 2 && a[2].asBoolean();
@@ -215,16 +208,20 @@ final class HostApi {
         return w.convert.reply(r);
     }
 
-    /** call_next() of a hook execution: the next hook or the real command, its reply converted like execute(). */
-    private Object callNext(Value[] a) {
-        Value argv = a[0];
-        String raw = a[1].asString();
+    /** Python's argument strings as bytes: '1' in {@code raw} marks one that came from bytes (latin-1 carried). */
+    private static byte[][] argv(Value argv, String raw) {
         int n = (int) argv.getArraySize();
         byte[][] args = new byte[n][];
         for (int i = 0; i < n; i++) {
             String s = argv.getArrayElement(i).asString();
             args[i] = raw.charAt(i) == '1' ? s.getBytes(StandardCharsets.ISO_8859_1) : s.getBytes(StandardCharsets.UTF_8);
         }
+        return args;
+    }
+
+    /** call_next() of a hook execution: the next hook or the real command, its reply converted like execute(). */
+    private Object callNext(Value[] a) {
+        byte[][] args = argv(a[0], a[1].asString());
         long origin = w.origin;
         var client = w.executeClient();
         Object r = w.onEngine(eng -> gears.registrations().callNext(origin, args, client, origin));
