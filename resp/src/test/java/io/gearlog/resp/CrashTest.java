@@ -7,8 +7,6 @@ import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,8 +14,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static io.gearlog.resp.RecoveryFiles.info;
 import static org.awaitility.Awaitility.await;
@@ -33,7 +29,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  * 20 kills by default; {@code -Dgearlog.crash.iterations=N} runs more.
  */
 class CrashTest {
-    private static final Pattern READY = Pattern.compile("Ready to accept connections on [^:]+:(\\d+)");
 
     @TempDir
     Path dir;
@@ -136,37 +131,12 @@ class CrashTest {
         return firstMissing < 0 ? 0 : n - firstMissing;
     }
 
-    /** Starts io.gearlog.resp.Main in a new JVM with this JVM's class path and module flags. */
     private Process startServer(String policy, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("--add-") || a.startsWith("--enable-native-access") || a.startsWith("--sun-misc")
-                    || a.startsWith("-Dchronicle") || a.startsWith("-Ddisable.perf")) {
-                cmd.add(a);
-            }
-        }
-        cmd.add("-Dchronicle.analytics.disable=true");
-        cmd.add("-Xmx512m");
-        cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.gearlog.resp.Main",
-                "--port", "0", "--dir", dir.toString(), "--appendfsync", policy, "--save", "1 3000"));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return ServerSubprocess.start(log, List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"),
+                "--port", "0", "--dir", dir.toString(), "--appendfsync", policy, "--save", "1 3000");
     }
 
     private static int awaitPort(Process server, Path log) {
-        int[] port = {-1};
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            if (!server.isAlive()) {
-                fail("server exited: " + Files.readString(log));
-            }
-            Matcher m = READY.matcher(Files.readString(log));
-            if (m.find()) {
-                port[0] = Integer.parseInt(m.group(1));
-                return true;
-            }
-            return false;
-        });
-        return port[0];
+        return ServerSubprocess.awaitPort(server, log, Duration.ofSeconds(60));
     }
 }

@@ -1,16 +1,15 @@
 package io.gearlog.resp.gears;
 
+import io.gearlog.resp.ServerSubprocess;
 import io.gearlog.resp.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -19,7 +18,6 @@ import java.util.regex.Pattern;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Registrations survive a SIGKILL: a subprocess server registers, fires and is killed; the restarted server has
@@ -29,7 +27,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class RegistrationsRestartTest {
-    private static final Pattern READY = Pattern.compile("Ready to accept connections on [^:]+:(\\d+)");
 
     @TempDir
     Path dir;
@@ -183,36 +180,12 @@ class RegistrationsRestartTest {
         }
     }
 
-    /** Starts io.gearlog.resp.Main in a new JVM with this JVM's class path and module flags. */
     private static Process startServer(Path data, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("--add-") || a.startsWith("--enable-native-access") || a.startsWith("--sun-misc")
-                    || a.startsWith("-Dchronicle") || a.startsWith("-Ddisable.perf")) {
-                cmd.add(a);
-            }
-        }
-        cmd.add("-Dchronicle.analytics.disable=true");
-        cmd.add("-Xmx1g");
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.gearlog.resp.Main",
-                "--port", "0", "--dir", data.toString(), "--appendfsync", "always", "--save", ""));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return ServerSubprocess.start(log, List.of("-Xmx1g"),
+                "--port", "0", "--dir", data.toString(), "--appendfsync", "always", "--save", "");
     }
 
     private static int awaitPort(Process server, Path log) {
-        int[] port = {-1};
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            if (!server.isAlive()) {
-                fail("server exited: " + Files.readString(log));
-            }
-            Matcher m = READY.matcher(Files.readString(log));
-            if (m.find()) {
-                port[0] = Integer.parseInt(m.group(1));
-                return true;
-            }
-            return false;
-        });
-        return port[0];
+        return ServerSubprocess.awaitPort(server, log, Duration.ofSeconds(120));
     }
 }
