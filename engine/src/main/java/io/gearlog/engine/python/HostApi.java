@@ -83,6 +83,14 @@ final class HostApi {
             return w.onEngine(eng -> gears.registrations().check(kind, name, replacing, byPrefix));
         }));
         m.put("register_now", fn(this::registerNow));
+        // worker contexts only: the engine context has no queue of its own to resume a parked execution from
+        m.put("can_park", fn(a -> !w.engineBound));
+        m.put("wake", fn(a -> {
+            if (!w.engineBound) {
+                w.rt.submitTo(w.index, w2 -> RegistrationRunner.resumeReady(w2, gears));
+            }
+            return null;
+        }));
         m.put("call_next", fn(this::callNext));
         m.put("register_te", fn(a -> {
             long seconds = a[0].asLong();
