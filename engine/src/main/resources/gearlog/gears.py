@@ -327,8 +327,13 @@ class _GearsFuture:
             raise error('Can not continue with the same future twice')
         if self._state == 0:
             raise error('Can not handle future untill it returned from the callback')
+        self._finish((ok, args[0]))
+
+    def _finish(self, value):
+        if self._state == 3:
+            return
         self._state = 2
-        self._value = (ok, args[0])
+        self._value = value
         _ready.append(self._run.number)
         _host.wake()
 
@@ -390,7 +395,15 @@ def _continue(run, conts):
 
 
 def parked_ready():
-    """The numbers of parked executions that can go on (Java resumes each with resume())."""
+    """Moves the Gears loop on (coroutines whose futures were set), then gives the numbers of parked executions
+    that can go on (Java resumes each with resume())."""
+    global _state
+    if _loop is not None:
+        _state = _State('exec', None)
+        try:
+            _loop.pump()
+        finally:
+            _state = None
     out = list(_ready)
     _ready.clear()
     return out
@@ -485,12 +498,28 @@ def _make_loop():
         def call_exception_handler(self, context):
             _host.log('warning', 'GEARS: ' + str(context.get('message')))
 
-        def drive(self, coro):
+        def drive(self, coro, park=False):
+            """Runs `coro` to its end; with `park`, returns a gearsFuture completed with its outcome as soon as
+            it waits for something outside this loop's ready work (the record parks, the worker goes on)."""
             import time
             task = asyncio.Task(coro, loop=self)
             asyncio.events._set_running_loop(self)
             try:
                 while not task.done():
+                    if not self._ready and park:
+                        gf = _GearsFuture()
+
+                        def done(t, gf=gf):
+                            if t.cancelled():
+                                gf._finish((False, 'coroutine was cancelled'))
+                            elif t.exception() is not None:
+                                gf._finish((False, format_error(t.exception())))
+                            else:
+                                gf._finish((True, t.result()))
+
+                        task.add_done_callback(done)
+                        self._wake_for_timers()
+                        return gf
                     if not self._ready:
                         while self._timers and self._timers[0].cancelled():
                             heapq.heappop(self._timers)
@@ -512,7 +541,86 @@ def _make_loop():
                 asyncio.events._set_running_loop(None)
             return task.result()
 
+        def _wake_for_timers(self):
+            while self._timers and self._timers[0].cancelled():
+                heapq.heappop(self._timers)
+            if self._timers:
+                _host.wake_after(max(0, int((self._timers[0].when() - self.time()) * 1000) + 1))
+
+        def pump(self):
+            """Runs what is ready and the timers that are due, without waiting (a parked coroutine moves on)."""
+            asyncio.events._set_running_loop(self)
+            try:
+                while True:
+                    now = self.time()
+                    while self._timers and self._timers[0].when() <= now:
+                        h = heapq.heappop(self._timers)
+                        if not h.cancelled():
+                            self._ready.append(h)
+                    if not self._ready:
+                        break
+                    ready, self._ready = self._ready, []
+                    for h in ready:
+                        if not h.cancelled():
+                            h._run()
+            finally:
+                asyncio.events._set_running_loop(None)
+            self._wake_for_timers()
+
     return Loop()
+
+
+def _get_loop():
+    global _loop
+    if _loop is None:
+        _loop = _make_loop()
+    return _loop
+
+
+def createFuture(*args):
+    """An asyncio future on the Gears loop: awaiting it parks the record until setFutureResults/Exception."""
+    return _get_loop().create_future()
+
+
+def setFutureResults(f, res):
+    f.set_result(res)
+    _host.wake()
+
+
+def setFutureException(f, exc):
+    if not isinstance(exc, Exception):
+        exc = Exception(str(exc))
+    f.set_exception(exc)
+    _host.wake()
+
+
+def runCoroutine(coro, f=None, delay=0):
+    """Schedules `coro` on the Gears loop after `delay` seconds; completes `f` (continueRun/continueFailed) with
+    its outcome, or logs its exception."""
+    import asyncio
+    loop = _get_loop()
+
+    async def later():
+        if delay:
+            await asyncio.sleep(delay)
+        return await coro
+
+    task = asyncio.Task(later(), loop=loop)
+
+    def done(t):
+        exc = None if t.cancelled() else t.exception()
+        if f is not None:
+            if t.cancelled():
+                f.continueFailed('coroutine was cancelled')
+            elif exc is not None:
+                f.continueFailed(exc)
+            else:
+                f.continueRun(t.result())
+        elif exc is not None:
+            _host.log('warning', 'GEARS: runCoroutine: ' + format_error(exc))
+
+    task.add_done_callback(done)
+    _host.wake()
 
 
 _loop = None
@@ -534,10 +642,8 @@ def _awaiting(f):
                 r.close()
                 # raised by the runtime itself, not by Python code: never a traceback
                 raise _FlatError("Error type: <class 'gears.error'>, Value: Creating async record is not allowed")
-            global _loop
-            if _loop is None:
-                _loop = _make_loop()
-            return _loop.drive(r)
+            st = _state
+            return _get_loop().drive(r, getattr(st, 'can_park', False) and _no_async_depth[0] == 0)
         return r
     return call
 
@@ -1815,6 +1921,8 @@ _BASE = {
     'GearsBuilder': GearsBuilder, 'GB': GearsBuilder, 'execute': execute, 'atomic': atomic, 'log': log,
     'configGet': configGet, 'gearsConfigGet': gearsConfigGet, 'hashtag': hashtag, 'flat_error': flat_error,
     'isAsyncAllow': isAsyncAllow, 'gearsFuture': gearsFuture, 'call_next': call_next,
+    'createFuture': createFuture, 'setFutureResults': setFutureResults,
+    'setFutureException': setFutureException, 'runCoroutine': runCoroutine,
     'override_reply': override_reply, 'get_command': get_command, 'registerTE': registerTE,
     'Log': _deprecated('Log', 'log', log), 'ConfigGet': _deprecated('ConfigGet', 'configGet', configGet),
     'GearsConfigGet': _deprecated('GearsConfigGet', 'gearsConfigGet', gearsConfigGet),

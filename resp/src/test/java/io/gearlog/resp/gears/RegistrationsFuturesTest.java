@@ -176,4 +176,58 @@ class RegistrationsFuturesTest {
             assertEquals("[\"released\"]", rg.call("RG.TRIGGER", "RELEASE", "late"));
         }
     }
+
+    @Test
+    void aCoroutineAwaitingCreateFutureParksUntilSetFutureResults() {
+        assertEquals("+OK", rg.call("RG.PYEXECUTE", """
+                futs = []
+                async def wait(r):
+                    f = createFuture()
+                    futs.append(f)
+                    return await f
+                def release(r):
+                    fs = list(futs)
+                    futs.clear()
+                    for f in fs:
+                        if r[1] == 'fail':
+                            setFutureException(f, 'boom')
+                        else:
+                            setFutureResults(f, r[1])
+                    return len(fs)
+                GB('CommandReader').map(wait).register(trigger='WAIT', mode='async_local')
+                GB('CommandReader').map(release).register(trigger='RELEASE', mode='async_local')
+                """));
+        try (Rg a = new Rg(server)) {
+            a.send("RG.TRIGGER", "WAIT");
+            await().atMost(Duration.ofSeconds(120)).until(RegistrationsFuturesTest::running);
+            assertEquals("[\"1\"]", rg.call("RG.TRIGGER", "RELEASE", "hello"));
+            assertEquals("[\"hello\"]", a.read());
+            a.send("RG.TRIGGER", "WAIT");
+            await().atMost(Duration.ofSeconds(60)).until(RegistrationsFuturesTest::running);
+            assertEquals("[\"1\"]", rg.call("RG.TRIGGER", "RELEASE", "fail"));
+            String err = a.read();
+            assertTrue(err.startsWith("-") && err.contains("Exception: boom"), err);
+        }
+    }
+
+    @Test
+    void runCoroutineCompletesAGearsFutureAfterItsDelay() {
+        assertEquals("+OK", rg.call("RG.PYEXECUTE", """
+                import asyncio
+                async def later(x):
+                    await asyncio.sleep(0.2)
+                    return x + ' later'
+                def go(r):
+                    f = gearsFuture()
+                    runCoroutine(later(r[1]), f, 0.1)
+                    return f
+                async def nap(r):
+                    await asyncio.sleep(0.1)
+                    return 'napped'
+                GB('CommandReader').map(go).register(trigger='GO', mode='async_local')
+                GB('CommandReader').map(nap).register(trigger='NAP', mode='async_local')
+                """));
+        assertEquals("[\"hi later\"]", rg.call("RG.TRIGGER", "GO", "hi"));
+        assertEquals("[\"napped\"]", rg.call("RG.TRIGGER", "NAP"));
+    }
 }
