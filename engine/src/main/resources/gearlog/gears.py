@@ -818,10 +818,10 @@ class _BatchGroupBy:
     def flush(self):
         groups, self.groups = self.groups, {}
         # groups come out in reverse order of their first appearance
-        self._reduce(list(groups.items())[::-1])
+        self._reduce(list(groups.items())[::-1], True)
         self.nxt.flush()
 
-    def _reduce(self, items):
+    def _reduce(self, items, flush_after):
         for i, (k, lst) in enumerate(items):
             try:
                 v = _no_async(self.f, k, lst)
@@ -832,8 +832,10 @@ class _BatchGroupBy:
                 self.nxt.push({'key': k, 'value': v})
             except _Suspend as s:
                 rest = items[i + 1:]
-                s.conts.append(lambda: self._reduce(rest))
-                s.conts.append(self.nxt.flush)
+                if rest:
+                    s.conts.append(lambda: self._reduce(rest, False))
+                if flush_after:
+                    s.conts.append(self.nxt.flush)
                 raise
 
 

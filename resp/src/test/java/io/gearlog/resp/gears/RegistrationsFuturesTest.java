@@ -87,6 +87,9 @@ class RegistrationsFuturesTest {
         assertTrue(r.startsWith("-") && r.contains("Future object can only be created inside certain execution steps"), r);
         r = rg.call("RG.PYEXECUTE", "GB('ShardsIDReader').repartition(lambda x: gearsFuture()).run()");
         assertTrue(r.startsWith("[[], [\"") && r.contains("gears.error: Step does not support async"), r);
+        // RG.PYEXECUTE executions do not suspend in Gearlog (README, Registrations): said plainly
+        r = rg.call("RG.PYEXECUTE", "GB('ShardsIDReader').map(lambda x: gearsFuture()).run()");
+        assertTrue(r.contains("gearsFuture() is supported by Gearlog only in async and async_local registrations"), r);
     }
 
     @Test
@@ -229,5 +232,34 @@ class RegistrationsFuturesTest {
                 """));
         assertEquals("[\"hi later\"]", rg.call("RG.TRIGGER", "GO", "hi"));
         assertEquals("[\"napped\"]", rg.call("RG.TRIGGER", "NAP"));
+    }
+
+    @Test
+    void recordsAfterAGroupingStepParkOneAfterTheOther() {
+        // batchgroupby emits its groups in flush: each group parks in map, the rest wait for it
+        assertEquals("+OK", rg.call("RG.PYEXECUTE", """
+                blocked = []
+                def park(r):
+                    f = gearsFuture()
+                    blocked.append(f)
+                    return f
+                def release(r):
+                    fs = list(blocked)
+                    blocked.clear()
+                    for f in fs:
+                        f.continueRun(r[1])
+                    return len(fs)
+                GB('CommandReader').flatmap(lambda r: ['a', 'b', 'a', 'c']).batchgroupby(lambda x: x, lambda k, l: len(l)) \\
+                    .map(park).register(trigger='GROUPS', mode='async_local')
+                GB('CommandReader').map(release).register(trigger='GO', mode='async_local')
+                """));
+        try (Rg a = new Rg(server)) {
+            a.send("RG.TRIGGER", "GROUPS");
+            for (String v : new String[]{"x", "y", "z"}) {
+                await().atMost(Duration.ofSeconds(120)).until(() -> rg.call("RG.TRIGGER", "GO", v).equals("[\"1\"]"));
+            }
+            assertEquals("[\"x\", \"y\", \"z\"]", a.read());
+            assertEquals("[\"0\"]", rg.call("RG.TRIGGER", "GO", "w"));
+        }
     }
 }
