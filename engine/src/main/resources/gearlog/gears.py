@@ -288,6 +288,162 @@ def _fail(run, e):
     run.stop = True
 
 
+# ---------------------------------------------------------------- suspended records (runtime.md section 9.2)
+# A step callback that returns a gearsFuture parks the execution: the sink raises _Suspend, which unwinds to
+# run_pipeline; every frame on the way that still had work to do (the rest of a flatmap list, a flush) appends
+# it to `conts`. The execution is kept in _parked and the worker is free. continueRun/continueFailed ask Java to
+# queue resume() on this context's thread, which applies the value where the record stopped and then runs the
+# continuations in order (a new suspension carries the ones not run yet).
+
+class _Suspend(BaseException):
+    def __init__(self, fut):
+        self.fut = fut
+        self.conts = []
+
+
+class _GearsFuture:
+    __slots__ = ('_run', '_apply', '_state', '_value')
+
+    def __init__(self):
+        self._run = None
+        self._apply = None
+        # 0 created, 1 returned by its callback (parked), 2 completed, 3 its execution was aborted
+        self._state = 0
+        self._value = None
+
+    def continueRun(self, *args):
+        self._complete(True, args)
+
+    def continueFailed(self, *args):
+        self._complete(False, args)
+
+    def _complete(self, ok, args):
+        if len(args) != 1:
+            raise error('wrong number of arguments given to continue')
+        if self._state == 3:
+            # its execution was aborted while it waited
+            return
+        if self._state == 2:
+            raise error('Can not continue with the same future twice')
+        if self._state == 0:
+            raise error('Can not handle future untill it returned from the callback')
+        self._finish((ok, args[0]))
+
+    def _finish(self, value):
+        if self._state == 3:
+            return
+        self._state = 2
+        self._value = value
+        _ready.append(self._run.number)
+        _host.wake()
+
+    def __repr__(self):
+        return '<gearsFuture>'
+
+
+# execution number -> (run, state, future, continuations)
+_parked = {}
+# parked executions whose future completed, in completion order
+_ready = []
+# > 0 while a callback that may not suspend (an extractor, a batchgroupby reducer) runs
+_no_async_depth = [0]
+
+
+def _no_async(f, *a):
+    _no_async_depth[0] += 1
+    try:
+        return f(*a)
+    finally:
+        _no_async_depth[0] -= 1
+
+
+def _park(run, fut, apply):
+    fut._run = run
+    fut._apply = apply
+    fut._state = 1
+    return _Suspend(fut)
+
+
+def _emit(nxt, items, after):
+    """Pushes items in order; a suspension carries the rest (and `after`)."""
+    for i, x in enumerate(items):
+        try:
+            nxt.push(x)
+        except _Suspend as s:
+            rest = items[i + 1:]
+            if rest:
+                s.conts.append(lambda: _emit(nxt, rest, None))
+            if after is not None:
+                s.conts.append(after)
+            raise
+
+
+def _continue(run, conts):
+    """Runs continuations; returns None when done, or the new (future, continuations) of a further suspension."""
+    for i, c in enumerate(conts):
+        try:
+            c()
+        except _Suspend as s:
+            return s.fut, s.conts + conts[i + 1:]
+        except _FlatError as e:
+            run.errors.append(str(e.msg))
+        except BaseException as e:
+            if _host.stopping():
+                raise
+            run.errors.append(format_error(e))
+    return None
+
+
+def parked_ready():
+    """Moves the Gears loop on (coroutines whose futures were set), then gives the numbers of parked executions
+    that can go on (Java resumes each with resume())."""
+    global _state
+    if _loop is not None:
+        _state = _State('exec', None)
+        try:
+            _loop.pump()
+        finally:
+            _state = None
+    out = list(_ready)
+    _ready.clear()
+    return out
+
+
+def resume(number):
+    """Resumes parked execution `number` on this thread: like run_registration, returns `outcome(run)`, or
+    True when it parked again (or is not parked here)."""
+    global _state
+    p = _parked.pop(number, None)
+    if p is None:
+        return True
+    run, st, fut, conts = p
+    ok, v = fut._value
+    _state = st
+    try:
+        if ok:
+            first = lambda: fut._apply(v)
+        else:
+            def first():
+                # the record becomes an error, as if its callback had raised
+                run.errors.append(str(v))
+                run.stop = True
+        nxt = _continue(run, [first] + conts)
+        if nxt is not None:
+            _parked[number] = (run, st, nxt[0], nxt[1])
+            return True
+    finally:
+        _state = None
+    run.done = True
+    return outcome(run)
+
+
+def abandon(number):
+    """An aborted parked execution: forget it (its future's later completion is ignored)."""
+    p = _parked.pop(number, None)
+    if p is not None:
+        p[2]._state = 3
+
+
 # ---------------------------------------------------------------- coroutines (runtime.md section 9.1)
 # asyncio.run() does not work in the sandbox, so step callbacks that return coroutines are driven by this small
 # event loop, on the thread that runs the execution, until they finish: the record waits, later records and the
@@ -342,12 +498,28 @@ def _make_loop():
         def call_exception_handler(self, context):
             _host.log('warning', 'GEARS: ' + str(context.get('message')))
 
-        def drive(self, coro):
+        def drive(self, coro, park=False):
+            """Runs `coro` to its end; with `park`, returns a gearsFuture completed with its outcome as soon as
+            it waits for something outside this loop's ready work (the record parks, the worker goes on)."""
             import time
             task = asyncio.Task(coro, loop=self)
             asyncio.events._set_running_loop(self)
             try:
                 while not task.done():
+                    if not self._ready and park:
+                        gf = _GearsFuture()
+
+                        def done(t, gf=gf):
+                            if t.cancelled():
+                                gf._finish((False, 'coroutine was cancelled'))
+                            elif t.exception() is not None:
+                                gf._finish((False, format_error(t.exception())))
+                            else:
+                                gf._finish((True, t.result()))
+
+                        task.add_done_callback(done)
+                        self._wake_for_timers()
+                        return gf
                     if not self._ready:
                         while self._timers and self._timers[0].cancelled():
                             heapq.heappop(self._timers)
@@ -369,7 +541,86 @@ def _make_loop():
                 asyncio.events._set_running_loop(None)
             return task.result()
 
+        def _wake_for_timers(self):
+            while self._timers and self._timers[0].cancelled():
+                heapq.heappop(self._timers)
+            if self._timers:
+                _host.wake_after(max(0, int((self._timers[0].when() - self.time()) * 1000) + 1))
+
+        def pump(self):
+            """Runs what is ready and the timers that are due, without waiting (a parked coroutine moves on)."""
+            asyncio.events._set_running_loop(self)
+            try:
+                while True:
+                    now = self.time()
+                    while self._timers and self._timers[0].when() <= now:
+                        h = heapq.heappop(self._timers)
+                        if not h.cancelled():
+                            self._ready.append(h)
+                    if not self._ready:
+                        break
+                    ready, self._ready = self._ready, []
+                    for h in ready:
+                        if not h.cancelled():
+                            h._run()
+            finally:
+                asyncio.events._set_running_loop(None)
+            self._wake_for_timers()
+
     return Loop()
+
+
+def _get_loop():
+    global _loop
+    if _loop is None:
+        _loop = _make_loop()
+    return _loop
+
+
+def createFuture(*args):
+    """An asyncio future on the Gears loop: awaiting it parks the record until setFutureResults/Exception."""
+    return _get_loop().create_future()
+
+
+def setFutureResults(f, res):
+    f.set_result(res)
+    _host.wake()
+
+
+def setFutureException(f, exc):
+    if not isinstance(exc, Exception):
+        exc = Exception(str(exc))
+    f.set_exception(exc)
+    _host.wake()
+
+
+def runCoroutine(coro, f=None, delay=0):
+    """Schedules `coro` on the Gears loop after `delay` seconds; completes `f` (continueRun/continueFailed) with
+    its outcome, or logs its exception."""
+    import asyncio
+    loop = _get_loop()
+
+    async def later():
+        if delay:
+            await asyncio.sleep(delay)
+        return await coro
+
+    task = asyncio.Task(later(), loop=loop)
+
+    def done(t):
+        exc = None if t.cancelled() else t.exception()
+        if f is not None:
+            if t.cancelled():
+                f.continueFailed('coroutine was cancelled')
+            elif exc is not None:
+                f.continueFailed(exc)
+            else:
+                f.continueRun(t.result())
+        elif exc is not None:
+            _host.log('warning', 'GEARS: runCoroutine: ' + format_error(exc))
+
+    task.add_done_callback(done)
+    _host.wake()
 
 
 _loop = None
@@ -391,10 +642,8 @@ def _awaiting(f):
                 r.close()
                 # raised by the runtime itself, not by Python code: never a traceback
                 raise _FlatError("Error type: <class 'gears.error'>, Value: Creating async record is not allowed")
-            global _loop
-            if _loop is None:
-                _loop = _make_loop()
-            return _loop.drive(r)
+            st = _state
+            return _get_loop().drive(r, getattr(st, 'can_park', False) and _no_async_depth[0] == 0)
         return r
     return call
 
@@ -424,6 +673,8 @@ class _Map:
         except BaseException as e:
             _fail(self.run, e)
             return
+        if type(r) is _GearsFuture:
+            raise _park(self.run, r, self.nxt.push)
         self.nxt.push(r)
 
     def flush(self):
@@ -437,10 +688,14 @@ class _FlatMap(_Map):
         except BaseException as e:
             _fail(self.run, e)
             return
+        if type(res) is _GearsFuture:
+            raise _park(self.run, res, self._out)
+        self._out(res)
+
+    def _out(self, res):
         if isinstance(res, list):
             # the original emits list elements last to first
-            for x in reversed(res):
-                self.nxt.push(x)
+            _emit(self.nxt, res[::-1], None)
         else:
             self.nxt.push(res)
 
@@ -448,7 +703,12 @@ class _FlatMap(_Map):
 class _Filter(_Map):
     def push(self, r):
         try:
-            keep = bool(self.f(r))
+            keep = self.f(r)
+            if type(keep) is _GearsFuture:
+                raise _park(self.run, keep, lambda v: self.nxt.push(r) if v else None)
+            keep = bool(keep)
+        except _Suspend:
+            raise
         except BaseException as e:
             _fail(self.run, e)
             return
@@ -459,10 +719,12 @@ class _Filter(_Map):
 class _ForEach(_Map):
     def push(self, r):
         try:
-            self.f(r)
+            res = self.f(r)
         except BaseException as e:
             _fail(self.run, e)
             return
+        if type(res) is _GearsFuture:
+            raise _park(self.run, res, lambda v: self.nxt.push(r))
         self.nxt.push(r)
 
 
@@ -474,18 +736,31 @@ class _Accumulate:
 
     def push(self, r):
         try:
-            self.acc = self.f(self.acc, r)
+            acc = self.f(self.acc, r)
+            if type(acc) is _GearsFuture:
+                raise _park(self.run, acc, self._set)
+            self.acc = acc
             self.seen = True
+        except _Suspend:
+            raise
         except BaseException as e:
             # a failing accumulator is discarded; later records start a fresh one
             self.acc = None
             self.seen = False
             _fail(self.run, e)
 
+    def _set(self, acc):
+        self.acc = acc
+        self.seen = True
+
     def flush(self):
         if self.seen:
             acc, self.acc, self.seen = self.acc, None, False
-            self.nxt.push(acc)
+            try:
+                self.nxt.push(acc)
+            except _Suspend as s:
+                s.conts.append(self.nxt.flush)
+                raise
         self.nxt.flush()
 
 
@@ -498,22 +773,26 @@ class _GroupBy:
 
     def push(self, r):
         try:
-            k = self.e(r)
+            k = _no_async(self.e, r)
             if not isinstance(k, str):
                 k = repr(k)
         except BaseException as ex:
             _fail(self.run, ex)
             return
         try:
-            self.groups[k] = self.f(k, self.groups.get(k), r)
+            acc = self.f(k, self.groups.get(k), r)
+            if type(acc) is _GearsFuture:
+                raise _park(self.run, acc, lambda v: self.groups.__setitem__(k, v))
+            self.groups[k] = acc
+        except _Suspend:
+            raise
         except BaseException as ex:
             self.groups.pop(k, None)
             _fail(self.run, ex)
 
     def flush(self):
         groups, self.groups = self.groups, {}
-        for k, v in groups.items():
-            self.nxt.push({'key': k, 'value': v})
+        _emit(self.nxt, [{'key': k, 'value': v} for k, v in groups.items()], self.nxt.flush)
         self.nxt.flush()
 
 
@@ -524,7 +803,7 @@ class _BatchGroupBy:
 
     def push(self, r):
         try:
-            k = self.e(r)
+            k = _no_async(self.e, r)
             if not isinstance(k, str):
                 k = repr(k)
         except BaseException as ex:
@@ -539,14 +818,25 @@ class _BatchGroupBy:
     def flush(self):
         groups, self.groups = self.groups, {}
         # groups come out in reverse order of their first appearance
-        for k in reversed(list(groups)):
+        self._reduce(list(groups.items())[::-1], True)
+        self.nxt.flush()
+
+    def _reduce(self, items, flush_after):
+        for i, (k, lst) in enumerate(items):
             try:
-                v = self.f(k, groups[k])
+                v = _no_async(self.f, k, lst)
             except BaseException as ex:
                 _fail(self.run, ex)
                 continue
-            self.nxt.push({'key': k, 'value': v})
-        self.nxt.flush()
+            try:
+                self.nxt.push({'key': k, 'value': v})
+            except _Suspend as s:
+                rest = items[i + 1:]
+                if rest:
+                    s.conts.append(lambda: self._reduce(rest, False))
+                if flush_after:
+                    s.conts.append(self.nxt.flush)
+                raise
 
 
 class _Repartition:
@@ -557,7 +847,7 @@ class _Repartition:
 
     def push(self, r):
         try:
-            k = self.e(r)
+            k = _no_async(self.e, r)
             if not isinstance(k, str):
                 repr(k)
         except BaseException as ex:
@@ -1170,7 +1460,9 @@ def run_registration(sid, number, exec_number, kind, inp, allow_async):
     st.allow_async = allow_async
     st.hook = kind == 'hook'
     st.linked = kind == 'keys-linked'
-    run_pipeline(run, st)
+    st.can_park = allow_async and _host.can_park()
+    if run_pipeline(run, st):
+        return True
     return outcome(run)
 
 
@@ -1345,8 +1637,31 @@ def _build(run):
     return sink
 
 
+def _drive(run, head, it):
+    try:
+        for r in it:
+            try:
+                head.push(r)
+            except _Suspend as s:
+                # the reader generator stays open: resuming reads on from where it stopped
+                s.conts.append(lambda: _drive(run, head, it))
+                raise
+            if run.stop:
+                break
+    except _Suspend:
+        raise
+    except _FlatError as e:
+        run.errors.append(str(e.msg))
+    except BaseException as e:
+        if _host.stopping():
+            raise
+        run.errors.append(format_error(e))
+    head.flush()
+
+
 def run_pipeline(run, st=None):
-    """Runs the execution to completion on this thread; results and errors land in `run`."""
+    """Runs the execution on this thread; results and errors land in `run`. Returns True when a record
+    suspended (the execution is parked until its future completes), else False."""
     global _state
     if st is None:
         st = _State('exec', run.session)
@@ -1356,20 +1671,14 @@ def run_pipeline(run, st=None):
     try:
         head = _build(run)
         try:
-            for r in _reader_iter(run):
-                head.push(r)
-                if run.stop:
-                    break
-        except _FlatError as e:
-            run.errors.append(str(e.msg))
-        except BaseException as e:
-            if _host.stopping():
-                raise
-            run.errors.append(format_error(e))
-        head.flush()
+            _drive(run, head, _reader_iter(run))
+        except _Suspend as s:
+            _parked[run.number] = (run, st, s.fut, s.conts)
+            return True
     finally:
         _state = None
-        run.done = True
+    run.done = True
+    return False
 
 
 def outcome(run):
@@ -1516,9 +1825,18 @@ def isAsyncAllow():
 
 
 def gearsFuture(*args):
-    if _mode() != 'exec':
+    st = _state
+    if st is None or st.mode != 'exec':
         raise error('Future object can only be created inside certain execution steps')
-    raise error('gearsFuture() is not supported yet by Gearlog')
+    if args:
+        raise error('Future gets no arguments')
+    if _no_async_depth[0] > 0:
+        raise error('Step does not support async')
+    if not getattr(st, 'allow_async', True):
+        raise error('Creating async record is not allowed')
+    if not getattr(st, 'can_park', False):
+        raise error('gearsFuture() is supported by Gearlog only in async and async_local registrations')
+    return _GearsFuture()
 
 
 def call_next(*args):
@@ -1605,6 +1923,8 @@ _BASE = {
     'GearsBuilder': GearsBuilder, 'GB': GearsBuilder, 'execute': execute, 'atomic': atomic, 'log': log,
     'configGet': configGet, 'gearsConfigGet': gearsConfigGet, 'hashtag': hashtag, 'flat_error': flat_error,
     'isAsyncAllow': isAsyncAllow, 'gearsFuture': gearsFuture, 'call_next': call_next,
+    'createFuture': createFuture, 'setFutureResults': setFutureResults,
+    'setFutureException': setFutureException, 'runCoroutine': runCoroutine,
     'override_reply': override_reply, 'get_command': get_command, 'registerTE': registerTE,
     'Log': _deprecated('Log', 'log', log), 'ConfigGet': _deprecated('ConfigGet', 'configGet', configGet),
     'GearsConfigGet': _deprecated('GearsConfigGet', 'gearsConfigGet', gearsConfigGet),

@@ -27,6 +27,8 @@ import java.util.function.Function;
  */
 final class HostApi {
     private static final int BATCH = 1000;
+    /** Wakes a worker when a timer of its parked coroutines is due (asyncio.sleep in a parked record). */
+    private static final java.util.Timer TIMERS = new java.util.Timer("gearlog-gears-timers", true);
 
     private final Worker w;
     private final GearsService gears;
@@ -83,6 +85,26 @@ final class HostApi {
             return w.onEngine(eng -> gears.registrations().check(kind, name, replacing, byPrefix));
         }));
         m.put("register_now", fn(this::registerNow));
+        // worker contexts only: the engine context has no queue of its own to resume a parked execution from
+        m.put("can_park", fn(a -> !w.engineBound));
+        m.put("wake_after", fn(a -> {
+            long millis = a[0].asLong();
+            if (!w.engineBound) {
+                TIMERS.schedule(new java.util.TimerTask() {
+                    @Override
+                    public void run() {
+                        w.rt.submitTo(w.index, w2 -> RegistrationRunner.resumeReady(w2, gears));
+                    }
+                }, millis);
+            }
+            return null;
+        }));
+        m.put("wake", fn(a -> {
+            if (!w.engineBound) {
+                w.rt.submitTo(w.index, w2 -> RegistrationRunner.resumeReady(w2, gears));
+            }
+            return null;
+        }));
         m.put("call_next", fn(this::callNext));
         m.put("register_te", fn(a -> {
             long seconds = a[0].asLong();

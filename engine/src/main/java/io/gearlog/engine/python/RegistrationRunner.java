@@ -78,7 +78,13 @@ final class RegistrationRunner {
     static void run(Worker w, GearsService gears, Registrations.Run run) {
         Execution ex = run.execution();
         Object token = ex;
-        boolean go = w.onEngine(e -> gears.markRunning(ex, reason -> w.rt.interrupt(w, token, reason)));
+        boolean go = w.onEngine(e -> gears.markRunning(ex, reason -> {
+            w.rt.interrupt(w, token, reason);
+            if (!w.engineBound) {
+                // a parked execution runs no code to interrupt: its worker ends it
+                w.rt.submitTo(w.index, w2 -> abortIfParked(w2, gears, ex, reason));
+            }
+        }));
         if (!go) {
             return;
         }
@@ -125,6 +131,80 @@ final class RegistrationRunner {
             }
         }
         long totalNanos = System.nanoTime() - t0;
+        if (o != null && o.isBoolean() && o.asBoolean() && fatal == null && !w.isCancelled()) {
+            // a record suspended on a gearsFuture: the execution stays running, the worker goes on
+            w.parked.put(ex.number, new Worker.Parked(ex, totalNanos));
+            return;
+        }
+        complete(w, gears, ex, o, fatal, totalNanos);
+        if (rethrow != null) {
+            throw rethrow;
+        }
+    }
+
+    /** Worker thread: resumes the parked executions whose futures completed (queued by continueRun). */
+    static void resumeReady(Worker w, GearsService gears) {
+        Value ready;
+        try {
+            ready = w.fnParkedReady.execute();
+        } catch (PolyglotException e) {
+            ServerLog.warning("GEARS: listing resumable executions failed: " + w.failure(e, null));
+            return;
+        }
+        for (long i = 0; i < ready.getArraySize(); i++) {
+            long number = ready.getArrayElement(i).asLong();
+            Worker.Parked p = w.parked.get(number);
+            if (p == null) {
+                continue;
+            }
+            resume(w, gears, p);
+        }
+    }
+
+    private static void resume(Worker w, GearsService gears, Worker.Parked p) {
+        Execution ex = p.execution();
+        w.parked.remove(ex.number);
+        String fatal = null;
+        Value o = null;
+        long t0 = System.nanoTime();
+        long savedOrigin = w.origin;
+        w.runningNow(ex);
+        try {
+            w.origin = ex.number;
+            w.begin(ex.createdAt, ex.seed);
+            o = w.fnResume.execute(ex.number);
+        } catch (PolyglotException e) {
+            fatal = w.failure(e, w.interruptReason());
+        } catch (Throwable t) {
+            fatal = w.failure(t, w.interruptReason());
+        } finally {
+            w.runningDone();
+            w.origin = savedOrigin;
+        }
+        long totalNanos = p.nanos() + System.nanoTime() - t0;
+        if (o != null && o.isBoolean() && o.asBoolean() && fatal == null && !w.isCancelled()) {
+            w.parked.put(ex.number, new Worker.Parked(ex, totalNanos));
+            return;
+        }
+        complete(w, gears, ex, o, fatal, totalNanos);
+    }
+
+    /** Worker thread: RG.ABORTEXECUTION of an execution parked here ends it with the forcestopped error. */
+    private static void abortIfParked(Worker w, GearsService gears, Execution ex, String reason) {
+        Worker.Parked p = w.parked.remove(ex.number);
+        if (p == null) {
+            return;
+        }
+        try {
+            w.fnAbandon.execute(ex.number);
+        } catch (PolyglotException e) {
+            ServerLog.debug("abandoning a parked execution: " + e);
+        }
+        complete(w, gears, ex, null, w.formatFlat("gears.forcestopped", reason), p.nanos());
+    }
+
+    /** Hands a finished execution's outcome ({@code o}: run_registration's result) to the engine thread. */
+    private static void complete(Worker w, GearsService gears, Execution ex, Value o, String fatal, long totalNanos) {
         List<byte[]> results = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         long readNanos = 0;
@@ -167,9 +247,6 @@ final class RegistrationRunner {
             gears.finish(ex, results, errors, total, read, stepMillis);
         } else {
             gears.engine().execute(() -> gears.finish(ex, results, errors, total, read, stepMillis));
-        }
-        if (rethrow != null) {
-            throw rethrow;
         }
     }
 

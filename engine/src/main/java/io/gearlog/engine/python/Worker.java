@@ -51,6 +51,9 @@ public final class Worker {
     Value fnLoadSession;
     Value fnOnRegistered;
     Value fnRunRegistration;
+    Value fnResume;
+    Value fnParkedReady;
+    Value fnAbandon;
     Value errorClass;
     Value flatErrorClass;
     Convert convert;
@@ -83,6 +86,12 @@ public final class Worker {
     /** Engine context: one client per nesting level of sync executions (a sync execution can fire another). */
     private final java.util.List<Client> nestedClients = new java.util.ArrayList<>();
     int depth;
+    /** An execution whose record waits for a gearsFuture: its Python state is parked in this context. */
+    record Parked(io.gearlog.engine.gears.Execution execution, long nanos) {
+    }
+
+    /** Executions parked in this context, by number. */
+    final java.util.Map<Long, Parked> parked = new java.util.HashMap<>();
     /** Sessions this context has loaded: id -> {serial, version}. */
     final java.util.Map<String, long[]> loaded = new java.util.HashMap<>();
 
@@ -209,6 +218,9 @@ public final class Worker {
             fnLoadSession = gears.getMember("load_session");
             fnOnRegistered = gears.getMember("on_registered");
             fnRunRegistration = gears.getMember("run_registration");
+            fnResume = gears.getMember("resume");
+            fnParkedReady = gears.getMember("parked_ready");
+            fnAbandon = gears.getMember("abandon");
             fnFormatFlat = gears.getMember("format_flat");
             errorClass = gears.getMember("error");
             flatErrorClass = gears.getMember("_FlatError");
@@ -235,6 +247,17 @@ public final class Worker {
         ctx = null;
         warm = false;
         loaded.clear();
+        if (!parked.isEmpty() && !stopping && !rt.stopped) {
+            // their Python state goes with the context
+            for (Parked p : parked.values()) {
+                io.gearlog.engine.gears.Execution ex = p.execution();
+                java.util.List<String> err = java.util.List.of(formatFlat("gears.forcestopped",
+                        "Execution was aborted: its Python context was rebuilt"));
+                rt.gears.engine().execute(() -> rt.gears.finish(ex, new java.util.ArrayList<>(), err,
+                        p.nanos() / 1_000_000, 0, new long[0]));
+            }
+        }
+        parked.clear();
         if (c != null) {
             try {
                 c.close(true);
