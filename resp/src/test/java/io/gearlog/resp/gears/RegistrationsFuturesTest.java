@@ -1,8 +1,5 @@
 package io.gearlog.resp.gears;
 
-import io.gearlog.resp.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,30 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * worker, stays running, and goes on from the next step when another execution completes the future.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
-class RegistrationsFuturesTest {
-    private static final String SHARD = "0000000000000000000000000000000000000000-";
-    static TestServer server;
-    static Rg rg;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-        rg = new Rg(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        rg.close();
-        server.close();
-    }
-
+class RegistrationsFuturesTest extends GearsTestBase {
     @BeforeEach
     void clean() {
-        String dump = rg.call("RG.DUMPREGISTRATIONS");
-        Matcher m = Pattern.compile("\"id\", \"(" + SHARD + "[0-9]+)\"").matcher(dump);
-        while (m.find()) {
-            assertEquals("+OK", rg.call("RG.UNREGISTER", m.group(1)));
-        }
+        unregisterAll();
         assertEquals("+OK", rg.call("FLUSHALL"));
     }
 
