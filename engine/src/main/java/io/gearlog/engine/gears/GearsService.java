@@ -446,30 +446,35 @@ public final class GearsService {
     public Execution createExecution(List<Execution.Step> steps, boolean dropWhenDone) {
         ensureLive();
         long number = nextExecution++;
-        Execution old = executions.evictForNew(config.maxExecutions);
-        if (old != null) {
-            journal(record(GearsRecord.EXEC_DROPPED).i64(old.number));
-        }
+        evictForNew();
         long now = engine.clock().currentTimeMillis();
-        long seed = (number * 0x9E3779B97F4A7C15L) ^ now;
-        Execution e = new Execution(number, false, now, seed, steps);
+        Execution e = new Execution(number, false, now, seedFor(number, now), steps);
         e.dropWhenDone = dropWhenDone;
         executions.add(e);
         journal(created(e));
         return e;
     }
 
+    /** MaxExecutions: the oldest finished execution makes room for a new one. */
+    private void evictForNew() {
+        Execution old = executions.evictForNew(config.maxExecutions);
+        if (old != null) {
+            journal(record(GearsRecord.EXEC_DROPPED).i64(old.number));
+        }
+    }
+
+    /** An execution's random seed: from its number and the record time, so replay draws the same. */
+    private static long seedFor(long number, long now) {
+        return (number * 0x9E3779B97F4A7C15L) ^ now;
+    }
+
     /** Creates an execution for a registration (registered = 1) and journals it with what fired it. */
     Execution createRegistered(Registration r, int kind, List<byte[]> input, boolean dropWhenDone) {
         long number = nextExecution++;
-        Execution old = executions.evictForNew(config.maxExecutions);
-        if (old != null) {
-            // it stays in its registration's kept list: that list trims itself one entry per completion (spec 5.3)
-            journal(record(GearsRecord.EXEC_DROPPED).i64(old.number));
-        }
+        // an evicted registration execution stays in its registration's kept list, which trims itself (spec 5.3)
+        evictForNew();
         long now = engine.clock().currentTimeMillis();
-        long seed = (number * 0x9E3779B97F4A7C15L) ^ now;
-        Execution e = new Execution(number, true, now, seed, r.steps);
+        Execution e = new Execution(number, true, now, seedFor(number, now), r.steps);
         e.dropWhenDone = dropWhenDone;
         e.registration = r;
         e.inputKind = kind;

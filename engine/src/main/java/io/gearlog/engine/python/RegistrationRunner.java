@@ -237,10 +237,7 @@ final class RegistrationRunner {
         if (fatal != null) {
             errors.add(fatal);
         }
-        long[] stepMillis = new long[stepNanos.length];
-        for (int i = 0; i < stepNanos.length; i++) {
-            stepMillis[i] = stepNanos[i] / 1_000_000;
-        }
+        long[] stepMillis = Worker.millis(stepNanos);
         long total = totalNanos / 1_000_000;
         long read = readNanos / 1_000_000;
         if (w.engineBound) {

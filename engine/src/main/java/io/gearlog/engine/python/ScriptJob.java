@@ -212,13 +212,9 @@ public final class ScriptJob implements PythonRuntime.Job {
         if (fatal != null) {
             errors.add(fatal);
         }
-        long[] stepMillis = new long[stepNanos.length];
-        for (int i = 0; i < stepNanos.length; i++) {
-            stepMillis[i] = stepNanos[i] / 1_000_000;
-        }
+        long[] stepMillis = Worker.millis(stepNanos);
         long total = totalNanos / 1_000_000;
         long read = readNanos / 1_000_000;
-        long[] sm = stepMillis;
-        gears.engine().execute(() -> gears.finish(ex, results, errors, total, read, sm));
+        gears.engine().execute(() -> gears.finish(ex, results, errors, total, read, stepMillis));
     }
 }

@@ -522,4 +522,13 @@ public final class Worker {
             throw new IllegalStateException(e);
         }
     }
+
+    /** Step durations as RG.GETEXECUTION reports them: whole milliseconds. */
+    static long[] millis(long[] nanos) {
+        long[] ms = new long[nanos.length];
+        for (int i = 0; i < nanos.length; i++) {
+            ms[i] = nanos[i] / 1_000_000;
+        }
+        return ms;
+    }
 }
