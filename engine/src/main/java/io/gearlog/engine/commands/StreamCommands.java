@@ -94,6 +94,15 @@ public final class StreamCommands {
         return id;
     }
 
+    /** Every argument from {@code from} on as a strict id; all are checked before any is used, as Redis does. */
+    private static StreamId[] strictIds(CommandContext ctx, int from) {
+        StreamId[] ids = new StreamId[ctx.argc() - from];
+        for (int j = from; j < ctx.argc(); j++) {
+            ids[j - from] = strictId(ctx, j);
+        }
+        return ids;
+    }
+
     /** An id that may also be {@code -} or {@code +}. */
     private static StreamId looseId(byte[] arg, long missingSeq) {
         StreamId.Parsed p = StreamId.parse(arg, missingSeq, false, false);
@@ -436,10 +445,7 @@ public final class StreamCommands {
             ctx.reply().integer(0);
             return;
         }
-        StreamId[] ids = new StreamId[ctx.argc() - 2];
-        for (int j = 2; j < ctx.argc(); j++) {
-            ids[j - 2] = strictId(ctx, j);
-        }
+        StreamId[] ids = strictIds(ctx, 2);
         int deleted = 0;
         for (StreamId id : ids) {
             if (s.delete(id)) {
@@ -966,10 +972,7 @@ public final class StreamCommands {
             ctx.reply().integer(0);
             return;
         }
-        StreamId[] ids = new StreamId[ctx.argc() - 3];
-        for (int j = 3; j < ctx.argc(); j++) {
-            ids[j - 3] = strictId(ctx, j);
-        }
+        StreamId[] ids = strictIds(ctx, 3);
         int acked = 0;
         for (StreamId id : ids) {
             if (g.ack(id)) {
