@@ -42,6 +42,8 @@ class forcestopped(Exception):
 # ---------------------------------------------------------------- determinism (stack.md section 9)
 
 _clock = _host.clock_ns
+# the profiler measures real time: captured before the clock patches below
+_perf_counter = _time.perf_counter
 
 
 def _t():
@@ -433,6 +435,7 @@ def resume(number):
             return True
     finally:
         _state = None
+        _profile_publish(run)
     run.done = True
     return outcome(run)
 
@@ -649,18 +652,183 @@ def _awaiting(f):
 
 
 def _timed(run, idx, f):
-    if not run.prof:
+    prof = run.prof
+    if not prof:
         return f
     nanos = _host.nanos
 
     def call(*a):
         t = nanos()
+        # a callback called from inside another one is already being profiled
+        own = _sys.getprofile() is None
+        if own:
+            _sys.setprofile(prof.hook)
         try:
             return f(*a)
         finally:
+            if own:
+                _sys.setprofile(None)
+                prof.close()
             run.step_ns[idx] += nanos() - t
 
     return call
+
+
+# ---------------------------------------------------------------- RG.PYPROFILE (commands.md)
+# GraalPy's cProfile stands on a sampler the server cannot use, so callbacks are profiled with sys.setprofile into
+# the table pstats reads: {(file, line, name): [primitive calls, calls, own time, cumulative time, {caller:
+# [calls, primitive calls, own time, cumulative time]}]}. Each context keeps a table per session and hands a copy
+# to Java after every profiled execution; RG.PYPROFILE STATS merges the copies of all contexts and renders them
+# with pstats.
+
+class _Profile:
+    def __init__(self, gen):
+        self.gen = gen
+        self.table = {}
+        # open calls: [key, code or None for a builtin, start, time spent in callees]; key None hides Gearlog's
+        # own frames (and the builtins they call): their time counts as their caller's
+        self.stack = []
+        self.depth = {}
+
+    def hook(self, frame, event, arg):
+        now = _perf_counter()
+        st = self.stack
+        if event == 'call':
+            code = frame.f_code
+            if code.co_filename == _OWN_FILE:
+                st.append([None, code, now, 0.0])
+            else:
+                self._enter((code.co_filename, code.co_firstlineno, code.co_name), code, now)
+        elif event == 'c_call':
+            if st and st[-1][0] is None:
+                st.append([None, None, now, 0.0])
+            else:
+                self._enter(('~', 0, _builtin_label(arg)), None, now)
+        elif event == 'return':
+            # a builtin that raised sends c_exception; anything else still open above this frame ended with it
+            code = frame.f_code
+            for i in range(len(st) - 1, -1, -1):
+                if st[i][1] is code:
+                    while len(st) > i:
+                        self._leave(now)
+                    break
+        elif st and st[-1][1] is None:
+            self._leave(now)
+
+    def _enter(self, key, code, now):
+        self.stack.append([key, code, now, 0.0])
+        self.depth[key] = self.depth.get(key, 0) + 1
+
+    def _leave(self, now):
+        st = self.stack
+        key, _, start, inner = st.pop()
+        if key is None:
+            if st:
+                st[-1][3] += inner
+            return
+        elapsed = now - start
+        n = self.depth[key]
+        self.depth[key] = n - 1
+        outermost = n == 1
+        e = self.table.get(key)
+        if e is None:
+            e = self.table[key] = [0, 0, 0.0, 0.0, {}]
+        own = elapsed - inner
+        e[1] += 1
+        e[2] += own
+        if outermost:
+            e[0] += 1
+            e[3] += elapsed
+        if st:
+            st[-1][3] += elapsed
+            caller = None
+            for i in range(len(st) - 1, -1, -1):
+                if st[i][0] is not None:
+                    caller = st[i][0]
+                    break
+            if caller is not None:
+                # pstats wants a caller's figures as (calls, primitive calls, own time, cumulative time)
+                c = e[4].get(caller)
+                if c is None:
+                    c = e[4][caller] = [0, 0, 0.0, 0.0]
+                c[0] += 1
+                c[2] += own
+                if outermost:
+                    c[1] += 1
+                    c[3] += elapsed
+
+    def close(self):
+        # what is still open is the sys.setprofile(None) that ended profiling, or a frame that never returned
+        self.stack.clear()
+        self.depth.clear()
+
+
+def _builtin_label(f):
+    owner = getattr(f, '__self__', None)
+    if owner is None or isinstance(owner, _types.ModuleType):
+        mod = getattr(f, '__module__', None) or getattr(owner, '__name__', None)
+        return '<built-in method %s.%s>' % (mod, f.__name__) if mod else '<built-in function %s>' % f.__name__
+    return "<method '%s' of '%s' objects>" % (f.__name__, type(owner).__name__)
+
+
+_profiles = {}
+
+
+def _profile_for(run):
+    """The session's profile in this context when ProfileExecutions is on, else None."""
+    if run.session is None:
+        return None
+    gen = _host.profile_generation(run.session)
+    if gen < 0:
+        return None
+    p = _profiles.get(run.session)
+    if p is None or p.gen != gen:
+        # RG.PYPROFILE RESET (or a new session of that id) since this context last profiled it
+        p = _profiles[run.session] = _Profile(gen)
+    return p
+
+
+def _profile_publish(run):
+    p = run.prof
+    if p:
+        t = {k: (e[0], e[1], e[2], e[3], {c: tuple(v) for c, v in e[4].items()}) for k, e in p.table.items()}
+        _host.profile_publish(run.session, p.gen, _marshal.dumps(t).decode('latin-1'))
+
+
+class _ProfileTable:
+    """What pstats.Stats loads: an object with create_stats() and stats."""
+
+    def __init__(self, stats):
+        self.stats = stats
+
+    def create_stats(self):
+        pass
+
+
+def profile_report(*tables):
+    """RG.PYPROFILE STATS: the tables every context published for a session, merged, as pstats prints them."""
+    import io
+    import pstats
+    merged = {}
+    for t in tables:
+        for k, (cc, nc, tt, ct, callers) in _marshal.loads(t.encode('latin-1')).items():
+            m = merged.get(k)
+            if m is None:
+                merged[k] = (cc, nc, tt, ct, dict(callers))
+                continue
+            mc = m[4]
+            for c, v in callers.items():
+                o = mc.get(c)
+                mc[c] = v if o is None else tuple(a + b for a, b in zip(o, v))
+            merged[k] = (m[0] + cc, m[1] + nc, m[2] + tt, m[3] + ct, mc)
+    out = io.StringIO()
+    # pstats refuses an empty table; a session nothing was profiled for reports zero calls
+    s = pstats.Stats(_ProfileTable(merged), stream=out) if merged else pstats.Stats(stream=out)
+    s.sort_stats('tottime')
+    s.print_stats()
+    s.print_callers()
+    s.print_callees()
+    return out.getvalue()
 
 
 class _Map:
@@ -1667,7 +1835,7 @@ def run_pipeline(run, st=None):
         st = _State('exec', run.session)
         st.number = run.number
     _state = st
-    run.prof = _host.profiling()
+    run.prof = _profile_for(run)
     try:
         head = _build(run)
         try:
@@ -1677,6 +1845,7 @@ def run_pipeline(run, st=None):
             return True
     finally:
         _state = None
+        _profile_publish(run)
     run.done = True
     return False
 

@@ -412,15 +412,25 @@ public final class GearsCommands {
         if (!g.sessions().containsKey(ctx.str(2))) {
             throw new CommandError("session does not exists");
         }
-        if (ctx.is(1, "STATS")) {
-            // the spec's answer to a profiler failure: GraalPy's cProfile stands on a sampler the server cannot use
-            throw new CommandError(PROFILER_UNAVAILABLE);
+        String sid = ctx.str(2);
+        if (ctx.is(1, "RESET")) {
+            g.profiles().reset(sid);
+            ctx.reply().ok();
+            return;
         }
-        ctx.reply().ok();
+        // rendering runs Python on a worker: the client waits for it like for RG.PYEXECUTE
+        checkCanBlock(ctx, g);
+        Client c = ctx.client();
+        GearsService.Wait wait = g.park(c);
+        g.python().profileReport(g.profiles().tables(sid), (text, error) -> g.engine().execute(() ->
+                g.reply(c, wait, r -> {
+                    if (text != null) {
+                        r.bulk(text);
+                    } else {
+                        r.error(error);
+                    }
+                })));
     }
-
-    static final String PROFILER_UNAVAILABLE =
-            "Profiler is not available: GraalPy's cProfile cannot run inside Gearlog";
 
     private static void dumpplugins(CommandContext ctx) {
         ReplyBuffer r = ctx.reply();

@@ -42,6 +42,7 @@ public final class GearsService {
     private final Engine engine;
     private final GearsConfig config;
     private final ExecutionTable executions = new ExecutionTable();
+    private final ProfileTables profiles = new ProfileTables();
     private final AtomicLong nextPlan = new AtomicLong();
     private long nextExecution;
     private long journaledPlan;
@@ -146,6 +147,10 @@ public final class GearsService {
 
     public GearsConfig config() {
         return config;
+    }
+
+    public ProfileTables profiles() {
+        return profiles;
     }
 
     public ExecutionTable executions() {

@@ -210,6 +210,8 @@ public final class Registrations implements KeyspaceEventListener {
     private Session newSession(String sid, String description, byte[] code, long time, long seed, int home) {
         Session s = new Session(sid, description, code, time, seed, ++sessionSerial, home);
         sessions.put(sid, s);
+        // a new session (an upgrade too) starts with an empty profile, as it gets a profiler of its own
+        g.profiles().reset(sid);
         g.journalRecord(g.record(GearsRecord.SESSION).str(sid).str(description).i64(s.serial).i64(time).i64(seed)
                 .i32(home).bytes(code));
         return s;

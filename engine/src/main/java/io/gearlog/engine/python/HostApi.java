@@ -62,6 +62,11 @@ final class HostApi {
         m.put("clock_ns", fn(a -> w.clockNanos()));
         m.put("traceback_mode", fn(a -> gears.config().traceback()));
         m.put("profiling", fn(a -> gears.config().profiling()));
+        m.put("profile_generation", fn(a -> gears.config().profiling() ? gears.profiles().generation(a[0].asString()) : -1L));
+        m.put("profile_publish", fn(a -> {
+            gears.profiles().publish(a[0].asString(), a[1].asLong(), w.engineBound ? -1 : w.index, a[2].asString());
+            return null;
+        }));
         m.put("atomic_enter", fn(a -> {
             if (w.inAtomic()) {
                 throw error("Already inside an atomic block");

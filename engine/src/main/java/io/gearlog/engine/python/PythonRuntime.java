@@ -288,6 +288,31 @@ public final class PythonRuntime {
         });
     }
 
+    /**
+     * RG.PYPROFILE STATS: renders the tables the contexts published for a session with pstats, on whichever worker
+     * is free; {@code done} gets the report, or null and the Python error, on that worker's thread.
+     */
+    public void profileReport(List<String> tables, java.util.function.BiConsumer<String, String> done) {
+        submit(new Job() {
+            @Override
+            public void run(Worker w) {
+                String text;
+                try {
+                    text = w.gears.getMember("profile_report").execute(tables.toArray()).asString();
+                } catch (RuntimeException e) {
+                    done.accept(null, String.valueOf(e.getMessage()));
+                    return;
+                }
+                done.accept(text, null);
+            }
+
+            @Override
+            public void cancelled() {
+                done.accept(null, "the server is shutting down");
+            }
+        });
+    }
+
     // ---- registerTE time events (not persisted): the context that registered one calls it back
 
     private record TimeEvent(int worker, long id, long periodMillis) {

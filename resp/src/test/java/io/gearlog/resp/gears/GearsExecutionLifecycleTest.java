@@ -8,11 +8,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -292,14 +295,65 @@ class GearsExecutionLifecycleTest extends GearsTestBase {
         assertEquals("[[\"1\"], []]", slow.get(120, TimeUnit.SECONDS));
     }
 
+    /** The pstats line of {@code function} (defined at {@code line} of the session's code): its call counts. */
+    private static String calls(String report, int line, String function) {
+        Matcher m = Pattern.compile("(?m)^\\s+(\\S+)\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d{3}\\s+"
+                + "\\d+\\.\\d{3} <string>:" + line + "\\(" + function + "\\)$").matcher(report);
+        return m.find() ? m.group(1) : "no line for " + function + " in:\n" + report;
+    }
+
     @Test
     @Order(11)
-    void profilerStatsSayTheProfilerIsUnavailable() {
-        assertEquals("+OK", rg.call("RG.PYEXECUTE", "GB('CommandReader').register(trigger='prof_t')", "ID", "prof"));
-        assertEquals("-Profiler is not available: GraalPy's cProfile cannot run inside Gearlog",
-                rg.call("RG.PYPROFILE", "STATS", "prof"));
-        assertEquals("+OK", rg.call("RG.PYPROFILE", "RESET", "prof"));
+    void profilerReportsTheSessionsCallbacksFromEveryContext() {
+        String code = """
+                def leaf(x):
+                    return x + 1
+                def fib(n):
+                    return n if n < 2 else fib(n - 1) + fib(n - 2)
+                def step(x):
+                    fib(5)
+                    return leaf(len(x))
+                GB('CommandReader').map(step).register(trigger='prof_t')
+                GB('KeysReader').foreach(step).register(prefix='prof:*', mode='sync')
+                """;
+        assertEquals("+OK", rg.call("RG.PYEXECUTE", code, "ID", "prof"));
+        // ProfileExecutions is off: nothing is collected
+        assertEquals("[\"2\"]", rg.call("RG.TRIGGER", "prof_t"));
+        assertEquals("\"         0 function calls in 0.000 seconds\n\n\"", rg.call("RG.PYPROFILE", "STATS", "prof"));
+
+        assertEquals("[+OK]", rg.call("RG.CONFIGSET", "ProfileExecutions", "1"));
+        try {
+            // a worker context runs the async trigger, the engine's context the sync registration
+            for (int i = 0; i < 3; i++) {
+                assertEquals("[\"2\"]", rg.call("RG.TRIGGER", "prof_t"));
+            }
+            assertEquals("+OK", rg.call("SET", "prof:a", "1"));
+            assertEquals("+OK", rg.call("SET", "prof:b", "1"));
+            String stats = rg.call("RG.PYPROFILE", "STATS", "prof");
+            String report = stats.substring(1, stats.length() - 1);
+            assertEquals("5", calls(report, 5, "step"));
+            assertEquals("5", calls(report, 1, "leaf"));
+            // recursive calls: total/primitive, as pstats writes them (fib(5) makes 15 calls, 1 of them primitive)
+            assertEquals("75/5", calls(report, 3, "fib"));
+            assertTrue(report.contains("Ordered by: internal time"), report);
+            // Gearlog's own frames are not the user's to profile
+            assertFalse(report.contains("<gearlog>"), report);
+            assertTrue(report.contains("{built-in method builtins.len}"), report);
+            assertTrue(report.matches("(?s).*\\nFunction +was called by\\.\\.\\.\\n.*\\nFunction +called\\.\\.\\.\\n.*"), report);
+            assertTrue(report.matches("(?s) *90 function calls \\(20 primitive calls\\) in \\d+\\.\\d{3} seconds\\n.*"), report);
+
+            assertEquals("+OK", rg.call("RG.PYPROFILE", "RESET", "prof"));
+            assertEquals("[\"2\"]", rg.call("RG.TRIGGER", "prof_t"));
+            String after = rg.call("RG.PYPROFILE", "STATS", "prof");
+            assertEquals("1", calls(after, 5, "step"));
+            assertEquals("15/1", calls(after, 3, "fib"));
+        } finally {
+            assertEquals("[+OK]", rg.call("RG.CONFIGSET", "ProfileExecutions", "0"));
+        }
+        assertEquals("[\"2\"]", rg.call("RG.TRIGGER", "prof_t"));
+        assertEquals("1", calls(rg.call("RG.PYPROFILE", "STATS", "prof"), 5, "step"));
         assertEquals("-ERR wrong number of arguments for 'RG.PYPROFILE' command", rg.call("RG.PYPROFILE", "RESET", "prof", "x"));
+        assertEquals("-ERR wrong number of arguments for 'RG.PYPROFILE' command", rg.call("RG.PYPROFILE", "STATS", "prof", "tottime", "x"));
         assertEquals("+PONG", rg.call("PING"));
     }
 }
