@@ -22,6 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -33,6 +38,8 @@ import java.util.function.Function;
  */
 public final class Engine {
     private static final int DRAIN_LIMIT = 4096;
+    /** How often timers are looked at when the engine runs on an event loop. */
+    private static final long TICK_MILLIS = 5;
 
     private sealed interface Message permits Connect, Commands_, Disconnect, Task {
     }
@@ -83,6 +90,13 @@ public final class Engine {
     private JournalSyncer syncer;
     private String appendFailure;
     private Thread thread;
+    /** The network event loop the engine runs on, or null when it has a thread of its own. */
+    private ScheduledExecutorService loop;
+    private ScheduledFuture<?> ticker;
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainInbox = this::drainInbox;
+    /** Event loop: the engine is at work on the loop's thread, so network callbacks must not enter it again. */
+    private boolean inLoopTurn;
     private volatile boolean running;
     private volatile boolean parked;
     private boolean replaying;
@@ -219,8 +233,93 @@ public final class Engine {
         thread.start();
     }
 
+    /**
+     * Starts the engine on the thread of a network event loop instead of a thread of its own: the connections of
+     * that loop hand their commands over by a direct call, with no queue and no wake-up between network and
+     * engine. Other threads (Python workers, the journal syncer, other loops) still go through the inbox, which the
+     * loop drains as one of its tasks.
+     */
+    public void startOn(ScheduledExecutorService eventLoop) throws InterruptedException, ExecutionException {
+        running = true;
+        stats.startTime = clock.currentTimeMillis();
+        CompletableFuture<Thread> t = new CompletableFuture<>();
+        eventLoop.execute(() -> t.complete(Thread.currentThread()));
+        thread = t.get();
+        loop = eventLoop;
+        ticker = eventLoop.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** True when a connection's callback runs on the engine's own thread (the engine shares its event loop). */
+    public boolean sharesThread() {
+        return loop != null && Thread.currentThread() == thread;
+    }
+
+    /** Event loop: the inbox, up to a limit per turn so the loop keeps serving its connections. */
+    private void drainInbox() {
+        drainScheduled.set(false);
+        if (!running) {
+            return;
+        }
+        boolean outer = !inLoopTurn;
+        inLoopTurn = true;
+        try {
+            int work = 0;
+            Message m;
+            while (work < DRAIN_LIMIT && (m = inbox.poll()) != null) {
+                handle(m);
+                work++;
+            }
+            flush();
+        } finally {
+            if (outer) {
+                inLoopTurn = false;
+            }
+        }
+        if (!inbox.isEmpty()) {
+            scheduleDrain();
+        }
+    }
+
+    private void scheduleDrain() {
+        if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
+            loop.execute(drainInbox);
+        }
+    }
+
+    private void tick() {
+        if (!running || inLoopTurn) {
+            return;
+        }
+        inLoopTurn = true;
+        try {
+            runTimers();
+            flush();
+        } finally {
+            inLoopTurn = false;
+        }
+    }
+
     public void stop() {
         running = false;
+        if (loop != null) {
+            ticker.cancel(false);
+            try {
+                // the loop's last turn for the engine: what is still queued is answered, as the own thread does
+                loop.submit(() -> {
+                    Message m;
+                    while ((m = inbox.poll()) != null) {
+                        handle(m);
+                    }
+                    flush();
+                }).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                ServerLog.warning("engine did not stop cleanly on its event loop: " + e);
+            }
+            for (Runnable r : stopHooks) {
+                r.run();
+            }
+            return;
+        }
         if (thread != null) {
             LockSupport.unpark(thread);
             try {
@@ -245,22 +344,51 @@ public final class Engine {
 
     private void submit(Message m) {
         inbox.offer(m);
-        if (parked) {
+        if (loop != null) {
+            scheduleDrain();
+        } else if (parked) {
             LockSupport.unpark(thread);
         }
     }
 
-    public void connect(Client c) {
-        submit(new Connect(c));
+    /** Handles {@code m} at once when the caller is the engine's event loop, else queues it. */
+    private boolean deliver(Message m) {
+        // a network callback fired from inside the engine's own work (a failed write closing a channel) is queued
+        if (sharesThread() && !inLoopTurn) {
+            if (!running) {
+                return true;
+            }
+            inLoopTurn = true;
+            try {
+                // what other threads queued earlier (a task that unblocks this client, say) goes first
+                if (!inbox.isEmpty()) {
+                    drainInbox();
+                }
+                handle(m);
+                flush();
+            } finally {
+                inLoopTurn = false;
+            }
+            return true;
+        }
+        submit(m);
+        return false;
     }
 
-    /** Hands a client's decoded commands to the engine; {@code protocolError} ends the connection after them. */
-    public void commands(Client c, List<byte[][]> argvs, String protocolError) {
-        submit(new Commands_(c, argvs, protocolError));
+    public void connect(Client c) {
+        deliver(new Connect(c));
+    }
+
+    /**
+     * Hands a client's decoded commands to the engine; {@code protocolError} ends the connection after them.
+     * Returns true when they were handled before returning (the caller may reuse the list), false when queued.
+     */
+    public boolean commands(Client c, List<byte[][]> argvs, String protocolError) {
+        return deliver(new Commands_(c, argvs, protocolError));
     }
 
     public void disconnect(Client c) {
-        submit(new Disconnect(c));
+        deliver(new Disconnect(c));
     }
 
     /** Runs {@code r} on the engine thread. */
@@ -355,8 +483,19 @@ public final class Engine {
                 if (!cl.registered) {
                     return;
                 }
-                for (byte[][] argv : cm.argvs()) {
-                    process(cl, argv);
+                // one wall-clock reading per batch; each command then reads only the monotonic clock, once
+                batchClock = clock == EngineClock.SYSTEM;
+                if (batchClock) {
+                    batchMillis = clock.currentTimeMillis();
+                    batchNanos = System.nanoTime();
+                    lastNanos = batchNanos;
+                }
+                try {
+                    for (byte[][] argv : cm.argvs()) {
+                        process(cl, argv);
+                    }
+                } finally {
+                    batchClock = false;
                 }
                 cl.outbound.processed(cm.argvs().size());
                 if (cm.protocolError() != null) {
@@ -400,7 +539,15 @@ public final class Engine {
         }
         processDepth++;
         try {
-            dispatch(c, argv, now());
+            long now;
+            if (batchClock && processDepth == 1) {
+                now = Math.max(lastNow, batchMillis + (lastNanos - batchNanos) / 1_000_000L);
+                lastNow = now;
+                commandStartTaken = false;
+            } else {
+                now = now();
+            }
+            dispatch(c, argv, now);
             if (blocked.hasReady()) {
                 serveReadyKeys();
             }
@@ -411,6 +558,15 @@ public final class Engine {
             commandEndHook.run();
         }
     }
+
+    /** True while a client's batch runs on {@link #batchMillis} plus the monotonic clock (the system clock only). */
+    private boolean batchClock;
+    private long batchMillis;
+    private long batchNanos;
+    /** The latest monotonic reading in the batch: the end of the previous command. */
+    private long lastNanos;
+    /** The outermost command of this {@link #process} already used {@link #lastNanos} as its start. */
+    private boolean commandStartTaken;
 
     /** Nesting of {@link #process}: above 1 while a command runs another one (gears' execute()). */
     private int processDepth;
@@ -567,7 +723,16 @@ public final class Engine {
         }
         CommandContext ctx = new CommandContext(this, c, argv, now, seed);
         int mark = c.reply.length();
-        long started = replaying ? 0 : System.nanoTime();
+        long started;
+        if (replaying) {
+            started = 0;
+        } else if (batchClock && !commandStartTaken) {
+            // the previous command's end (or the batch's start) is this one's start
+            started = lastNanos;
+            commandStartTaken = true;
+        } else {
+            started = System.nanoTime();
+        }
         try {
             spec.handler().execute(ctx);
         } catch (CommandError e) {
@@ -582,9 +747,13 @@ public final class Engine {
         }
         // the threshold as it is after the command: CONFIG SET slowlog-log-slower-than is judged by its new value
         long threshold = config.slowlogLogSlowerThan;
-        if (started != 0 && threshold >= 0) {
-            long micros = (System.nanoTime() - started) / 1000;
-            if (micros >= threshold) {
+        if (started != 0 && (threshold >= 0 || batchClock)) {
+            long ended = System.nanoTime();
+            if (batchClock) {
+                lastNanos = Math.max(lastNanos, ended);
+            }
+            long micros = (ended - started) / 1000;
+            if (threshold >= 0 && micros >= threshold) {
                 slowLog.record(now / 1000, micros, argv, c, config.slowlogMaxLen);
             }
         }

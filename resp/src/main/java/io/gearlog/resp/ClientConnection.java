@@ -86,9 +86,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Cli
             return;
         }
         List<byte[][]> b = batch;
-        batch = new ArrayList<>();
         int n = inFlight.addAndGet(b.size());
-        engine.commands(client, b, protocolError == null ? null : protocolError.substring("Protocol error: ".length()));
+        if (engine.commands(client, b, protocolError == null ? null : protocolError.substring("Protocol error: ".length()))) {
+            b.clear();
+        } else {
+            batch = new ArrayList<>();
+        }
         protocolError = null;
         if (n > PAUSE_AT) {
             ctx.channel().config().setAutoRead(false);

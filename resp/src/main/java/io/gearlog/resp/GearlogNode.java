@@ -74,12 +74,12 @@ public final class GearlogNode implements AutoCloseable {
             ServerLog.level(config.loglevel);
         });
         engine.onShutdownRequest(() -> onShutdownCommand.run());
-        engine.start();
+        server = new GearlogServer(engine, config);
+        engine.startOn(server.engineLoop());
         if (layoutChanged) {
             // the appender belongs to the engine thread, so the record is appended there, before any client
             engine.call(e -> e.journalArgv(io.gearlog.journal.RecordType.COMMAND, e.engineTime(), 0, 0, startupLayout)).get();
         }
-        server = new GearlogServer(engine, config);
         port = server.start();
         ServerLog.notice(String.format(Locale.ROOT, "Ready to accept connections on %s:%d (%s, appendfsync %s) after %.1f s",
                 config.bind, port, server.transport(), config.appendfsync.configName(), (System.nanoTime() - t0) / 1e9));

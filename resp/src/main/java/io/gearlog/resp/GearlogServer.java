@@ -61,15 +61,35 @@ public final class GearlogServer implements AutoCloseable {
         this.config = config;
     }
 
-    /** Binds and starts accepting; returns the bound port. */
-    public int start() throws InterruptedException {
-        boolean epoll = Epoll.isAvailable();
+    private boolean epoll;
+    private EventLoop engineLoop;
+
+    private void openLoops() {
+        if (workers != null) {
+            return;
+        }
+        epoll = Epoll.isAvailable();
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         transport = epoll ? "epoll" : "nio";
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         boss = new MultiThreadIoEventLoopGroup(1, factory);
         workers = new MultiThreadIoEventLoopGroup(threads, factory);
+        engineLoop = workers.next();
+    }
+
+    /**
+     * The event loop the engine runs on (started before {@link #start}): its connections talk to the engine
+     * without a thread hand-off. With one network thread, the default on up to three cores, that is all of them.
+     */
+    public EventLoop engineLoop() {
+        openLoops();
+        return engineLoop;
+    }
+
+    /** Binds and starts accepting; returns the bound port. */
+    public int start() throws InterruptedException {
+        openLoops();
+        Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelClass)

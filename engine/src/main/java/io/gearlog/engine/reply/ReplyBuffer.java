@@ -113,8 +113,13 @@ public final class ReplyBuffer {
             buf[len++] = '-';
             v = -v;
         }
-        int digits = 1;
-        for (long t = v; t >= 10; t /= 10) {
+        if (v < 10) {
+            // lengths and small counts: most headers
+            buf[len++] = (byte) ('0' + v);
+            return;
+        }
+        int digits = 2;
+        for (long t = 100; digits < 19 && v >= t; t *= 10) {
             digits++;
         }
         int end = len + digits;
