@@ -3,7 +3,9 @@
 # side-by-side table. redis-server runs twice: appendonly no, and appendonly yes with appendfsync everysec (what
 # Gearlog's journal does by default). The three servers are started together but measured one after the other:
 # each measurement is repeated (-R rounds, rotating through the servers so that load changes on a shared machine
-# hit all of them) and the median is reported. Gearlog is warmed up first (its JIT compiles the hot paths).
+# hit all of them) and the median is reported, with each server's CPU time per request (steadier than ops/s when
+# other work shares the machine). Gearlog is warmed up first (its JIT compiles the hot paths). Neither server takes
+# automatic snapshots (redis: --save '', Gearlog: --save '').
 #
 #   benchmarks/redis-benchmark-compare.sh [-n requests] [-N pipelined-requests] [-c clients] [-r keyspace]
 #                                         [-R rounds] [-t tests]
@@ -85,20 +87,31 @@ implemented() {
   ! echo "$reply" | grep -qi "err"
 }
 
+# CPU time (user + system, in clock ticks) a process has used so far.
+cpu_ticks() {
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+# Prints "ops/s cpu-µs-per-op": the server's CPU time per request is steadier than ops/s on a shared machine.
 measure() {
-  local port=$1 test=$2 p=$3 n=$REQUESTS
+  local name=$1 test=$2 p=$3 n=$REQUESTS port rps c0 c1
+  port=${PORT[$name]}
   [ "$p" -gt 1 ] && n=$PIPELINED
+  c0=$(cpu_ticks "${PID[$name]}")
   # set -f: the '*' of XADD must reach redis-benchmark as is
   set -f
   # shellcheck disable=SC2046
-  redis-benchmark -p "$port" -q --csv -n "$n" -c "$CLIENTS" -P "$p" -r "$KEYSPACE" $(bench_args "$test") 2>/dev/null |
-    awk -F'"' 'NR > 1 && $2 != "" {print $4; exit}'
+  rps=$(redis-benchmark -p "$port" -q --csv -n "$n" -c "$CLIENTS" -P "$p" -r "$KEYSPACE" $(bench_args "$test") 2>/dev/null |
+    awk -F'"' 'NR > 1 && $2 != "" {print $4; exit}')
   set +f
+  c1=$(cpu_ticks "${PID[$name]}")
+  echo "$rps $(python3 -c "import os; print('%.2f' % (($c1 - $c0) * 1e6 / os.sysconf('SC_CLK_TCK') / $n))")"
 }
 
 SERVERS="gearlog redis redis-aof"
 PORT[gearlog]=$(spare_port)
-"$ROOT/gearlog" --port "${PORT[gearlog]}" --dir "$WORK/gearlog" --loglevel warning > "$WORK/gearlog.log" 2>&1 &
+# no automatic snapshots, as redis-server runs without RDB saves (--save ''): both do only what their journal needs
+"$ROOT/gearlog" --port "${PORT[gearlog]}" --dir "$WORK/gearlog" --save '' --loglevel warning > "$WORK/gearlog.log" 2>&1 &
 PID[gearlog]=$!
 PORT[redis]=$(spare_port)
 mkdir -p "$WORK/redis" "$WORK/redis-aof"
@@ -113,8 +126,8 @@ for name in $SERVERS; do wait_ready "$name"; done
 
 echo "warming up Gearlog" >&2
 for t in set get incr mset ping_mbulk; do
-  measure "${PORT[gearlog]}" "$t" 16 >/dev/null
-  measure "${PORT[gearlog]}" "$t" 1 >/dev/null
+  measure gearlog "$t" 16 >/dev/null
+  measure gearlog "$t" 1 >/dev/null
 done
 redis-cli -p "${PORT[gearlog]}" flushall >/dev/null
 
@@ -124,12 +137,13 @@ for t in ${TESTS//,/ }; do
     for round in $(seq 1 "$ROUNDS"); do
       for name in $SERVERS; do
         if ! implemented "${PORT[$name]}" "$t"; then
-          echo "$name,$t,$p,n/a" >> "$WORK/results.csv"
+          echo "$name,$t,$p,n/a,n/a" >> "$WORK/results.csv"
           continue
         fi
-        rps=$(measure "${PORT[$name]}" "$t" "$p")
-        echo "$name,$t,$p,${rps:-error}" >> "$WORK/results.csv"
-        echo "  round $round $name $t -P $p: ${rps:-error} ops/s" >&2
+        read -r rps cpu <<< "$(measure "$name" "$t" "$p")"
+        [ -n "$rps" ] || cpu=error
+        echo "$name,$t,$p,${rps:-error},$cpu" >> "$WORK/results.csv"
+        echo "  round $round $name $t -P $p: ${rps:-error} ops/s, $cpu CPU-µs/op" >&2
         redis-cli -p "${PORT[$name]}" flushall >/dev/null
       done
     done
@@ -141,14 +155,16 @@ import sys, csv, statistics
 path, n, big_n, clients, keyspace, rounds = sys.argv[1:]
 runs = {}
 order = []
-for name, test, p, rps in csv.reader(open(path)):
+cpus = {}
+for name, test, p, rps, cpu in csv.reader(open(path)):
     key = (test, int(p))
     if key not in order:
         order.append(key)
     runs.setdefault((key, name), []).append(rps)
+    cpus.setdefault((key, name), []).append(cpu)
 
-def median(key, name):
-    vals = runs.get((key, name), [])
+def median(key, name, table=runs):
+    vals = table.get((key, name), [])
     nums = []
     for v in vals:
         try:
@@ -169,12 +185,14 @@ print("redis-benchmark -c %s -r %s, -n %s at -P 1 and %s at -P 16; median of %s 
       % (clients, keyspace, n, big_n, rounds))
 print()
 print("| test | -P | Gearlog ops/s | redis ops/s (appendonly no) | Gearlog / redis "
-      "| redis ops/s (AOF everysec) | Gearlog / redis AOF |")
-print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+      "| redis ops/s (AOF everysec) | Gearlog / redis AOF | server CPU µs/op: Gearlog / redis / redis AOF |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 for key in sorted(order, key=lambda k: (k[1], order.index(k))):
     g, gw = median(key, "gearlog")
     r, rw = median(key, "redis")
     a, aw = median(key, "redis-aof")
-    print("| %s | %d | %s | %s | %s | %s | %s |" % (key[0].upper(), key[1], cell(g, gw), cell(r, rw), ratio(g, r),
-                                               cell(a, aw), ratio(g, a)))
+    cpu = " / ".join("%.2f" % v if v is not None else why
+                     for v, why in (median(key, n, cpus) for n in ("gearlog", "redis", "redis-aof")))
+    print("| %s | %d | %s | %s | %s | %s | %s | %s |" % (key[0].upper(), key[1], cell(g, gw), cell(r, rw),
+                                                    ratio(g, r), cell(a, aw), ratio(g, a), cpu))
 PY
