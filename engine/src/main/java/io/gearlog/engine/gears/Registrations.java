@@ -931,6 +931,7 @@ public final class Registrations implements KeyspaceEventListener {
             try {
                 g.python().runOnEngine(run);
             } finally {
+                g.endDeferral(e);
                 syncDepth--;
                 if (keysEvent) {
                     suppressKeys--;

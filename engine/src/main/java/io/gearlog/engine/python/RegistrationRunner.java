@@ -211,6 +211,13 @@ final class RegistrationRunner {
         long[] stepNanos = new long[0];
         if (o != null && o.isString()) {
             errors.add(o.asString());
+        } else if (o != null && o.isNull()) {
+            // run_registration's "no results, no errors"
+        } else if (o != null && !w.isCancelled() && o.getArraySize() > 0 && o.getArrayElement(0).isString()) {
+            // run_registration's "results only": their RESP strings
+            for (long i = 0, n = o.getArraySize(); i < n; i++) {
+                results.add(o.getArrayElement(i).asString().getBytes(StandardCharsets.ISO_8859_1));
+            }
         } else if (o != null && !w.isCancelled()) {
             try {
                 Value res = o.getArrayElement(0);
