@@ -42,6 +42,9 @@ class forcestopped(Exception):
 # ---------------------------------------------------------------- determinism (stack.md section 9)
 
 _clock = _host.clock_ns
+# host functions every execution calls, looked up once (a member read on the host object is a foreign call)
+_host_profiling = _host.profiling
+_host_keys = _host.keys
 
 
 def _t():
@@ -1488,7 +1491,12 @@ def run_registration(sid, number, exec_number, kind, inp, allow_async):
     run.ops = ops
     if kind in ('keys', 'keys-linked'):
         run.reader = 'KeysEvent'
-        run.args = (inp[0], inp[1], bool(inp[2]))
+        # a sync execution's key was read by Java already (the 4th element)
+        run.args = (inp[0], inp[1], bool(inp[2]), inp[3] if len(inp) > 3 else None)
+    elif kind in ('args', 'hook'):
+        # the trigger's or command's strings: one list record
+        run.reader = 'Records'
+        run.args = ([list(inp)],)
     else:
         run.reader = 'Records'
         run.args = (inp,)
@@ -1520,6 +1528,9 @@ def run_registration(sid, number, exec_number, kind, inp, allow_async):
 
 
 def _result_resp(r):
+    if type(r) is str and r.isascii() and (len(r) < 2 or (r[0] != '+' and r[0] != '-')):
+        # to_resp's bulk string without the bytes round trip (ASCII: its UTF-8 bytes are its latin-1 text)
+        return '$' + str(len(r)) + '\r\n' + r + '\r\n'
     try:
         return to_resp(r)
     except BaseException:
@@ -1662,8 +1673,9 @@ def _reader_iter(run):
             if cursor == 0:
                 return
     elif name == 'KeysEvent':
-        key, event, read_value = run.args
-        flat, cursor = _host.keys(key, 0, read_value, True)
+        key, event, read_value, flat = run.args
+        if flat is None:
+            flat, cursor = _host_keys(key, 0, read_value, True)
         for r in _keys_records(flat, read_value):
             r['event'] = event
             yield r
@@ -1727,7 +1739,7 @@ def run_pipeline(run, st=None):
         st = _State('exec', run.session)
         st.number = run.number
     _state = st
-    run.prof = _host.profiling()
+    run.prof = _host_profiling()
     try:
         head = _build(run)
         try:
