@@ -44,6 +44,9 @@ class forcestopped(Exception):
 _clock = _host.clock_ns
 # the profiler measures real time: captured before the clock patches below
 _perf_counter = _time.perf_counter
+# host functions every execution calls, looked up once (a member read on the host object is a foreign call)
+_host_profiling = _host.profiling
+_host_keys = _host.keys
 
 
 def _t():
@@ -63,7 +66,56 @@ _time.ctime = lambda s=None: _ct(_t() if s is None else s)
 _time.asctime = lambda t=None: _asc(_time.localtime() if t is None else t)
 _time.strftime = lambda f, t=None: _sf(f, _time.localtime() if t is None else t)
 
-_rng = _random.Random(0)
+_OrigRandom = _random.Random
+# the seed begin() was given, applied at the first use of randomness (most executions draw nothing: seeding a
+# Mersenne Twister per execution was a large part of a sync execution's cost); same values as seeding at once
+_seed_pending = None
+
+
+def _seed_now():
+    global _seed_pending
+    s = _seed_pending
+    _seed_pending = None
+    _OrigRandom.seed(_inst, s)
+    _OrigRandom.seed(_rng, s ^ 0x5EED)
+
+
+class _LazySeeded(_OrigRandom):
+    """The module's own generators: every draw goes through random() or getrandbits(), state through these."""
+
+    def random(self):
+        if _seed_pending is not None:
+            _seed_now()
+        return _OrigRandom.random(self)
+
+    def getrandbits(self, k):
+        if _seed_pending is not None:
+            _seed_now()
+        return _OrigRandom.getrandbits(self, k)
+
+    def seed(self, a=None, version=2):
+        if _seed_pending is not None:
+            _seed_now()
+        _OrigRandom.seed(self, a, version)
+
+    def getstate(self):
+        if _seed_pending is not None:
+            _seed_now()
+        return _OrigRandom.getstate(self)
+
+    def setstate(self, state):
+        if _seed_pending is not None:
+            _seed_now()
+        _OrigRandom.setstate(self, state)
+
+
+_rng = _LazySeeded(0)
+_inst = _LazySeeded(0)
+for _n in dir(_random):
+    _f = getattr(_random, _n)
+    if getattr(_f, '__self__', None) is _random._inst:
+        setattr(_random, _n, getattr(_inst, _n))
+_random._inst = _inst
 
 
 def _urandom(n):
@@ -71,7 +123,6 @@ def _urandom(n):
 
 
 _os.urandom = _posix.urandom = _random._urandom = _urandom
-_OrigRandom = _random.Random
 
 
 class _DetRandom(_OrigRandom):
@@ -84,8 +135,8 @@ _random.Random = _DetRandom
 
 def begin(seed):
     """Called by Java before a script or an execution runs: randomness derived from its journal record."""
-    _random.seed(seed)
-    _rng.seed(seed ^ 0x5EED)
+    global _seed_pending
+    _seed_pending = seed
 
 
 # ---------------------------------------------------------------- sandbox: modules that reach the host
@@ -776,7 +827,7 @@ _profiles = {}
 
 def _profile_for(run):
     """The session's profile in this context when ProfileExecutions is on, else None."""
-    if run.session is None:
+    if run.session is None or not _host_profiling():
         return None
     gen = _host.profile_generation(run.session)
     if gen < 0:
@@ -1608,7 +1659,12 @@ def run_registration(sid, number, exec_number, kind, inp, allow_async):
     run.ops = ops
     if kind in ('keys', 'keys-linked'):
         run.reader = 'KeysEvent'
-        run.args = (inp[0], inp[1], bool(inp[2]))
+        # a sync execution's key was read by Java already (the 4th element)
+        run.args = (inp[0], inp[1], bool(inp[2]), inp[3] if len(inp) > 3 else None)
+    elif kind in ('args', 'hook'):
+        # the trigger's or command's strings: one list record
+        run.reader = 'Records'
+        run.args = ([list(inp)],)
     else:
         run.reader = 'Records'
         run.args = (inp,)
@@ -1631,7 +1687,22 @@ def run_registration(sid, number, exec_number, kind, inp, allow_async):
     st.can_park = allow_async and _host.can_park()
     if run_pipeline(run, st):
         return True
+    if not run.errors and not run.prof:
+        # the common outcomes in a form cheaper to hand over: nothing at all, or only the results (RESP strings)
+        if not run.results:
+            return None
+        return [_result_resp(r) for r in run.results]
     return outcome(run)
+
+
+def _result_resp(r):
+    if type(r) is str and r.isascii() and (len(r) < 2 or (r[0] != '+' and r[0] != '-')):
+        # to_resp's bulk string without the bytes round trip (ASCII: its UTF-8 bytes are its latin-1 text)
+        return '$' + str(len(r)) + '\r\n' + r + '\r\n'
+    try:
+        return to_resp(r)
+    except BaseException:
+        return to_resp('PY RECORD')
 
 
 def _mode_arg(kwargs):
@@ -1770,8 +1841,9 @@ def _reader_iter(run):
             if cursor == 0:
                 return
     elif name == 'KeysEvent':
-        key, event, read_value = run.args
-        flat, cursor = _host.keys(key, 0, read_value, True)
+        key, event, read_value, flat = run.args
+        if flat is None:
+            flat, cursor = _host_keys(key, 0, read_value, True)
         for r in _keys_records(flat, read_value):
             r['event'] = event
             yield r

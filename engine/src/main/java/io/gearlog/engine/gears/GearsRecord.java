@@ -1,9 +1,12 @@
 package io.gearlog.engine.gears;
 
-import java.io.ByteArrayOutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -42,6 +45,10 @@ import java.util.List;
  *                 sync executions inside it both touched (delete, then apply the argvs)
  *   REG_LAG       long number, long lastLagMs, long totalLagMs (a StreamReader batch completed)
  *   EXEC_CREATED  flag 4 = made by a registration, followed by long registration, byte kind, int n, n x bytes input
+ *   EXEC_SYNC     a sync registration execution that nothing else was journaled during, as one record: int n,
+ *                 n x long (EXEC_DROPPED before it), long number, byte flags (2 = drop when done), long createdAt,
+ *                 long seed, long registration, byte kind (steps: the registration's; input: none), then the
+ *                 EXEC_FINISHED body (no results when it drops itself), int m, m x long (EXEC_DROPPED after it)
  * </pre>
  * Records are pure data: applying them never needs Python (recovery, snapshot shadow engines).
  */
@@ -61,43 +68,54 @@ public final class GearsRecord {
     public static final byte REG_STATS = 12;
     public static final byte FIXUP = 13;
     public static final byte REG_LAG = 14;
+    public static final byte EXEC_SYNC = 15;
 
     private GearsRecord() {
     }
 
-    /** Builds one payload. */
+    /** Builds one payload (a plain growable array: records are built on the engine's hot path). */
     public static final class Writer {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+        private byte[] buf = new byte[96];
+        private int len;
 
         public Writer(byte subType, long nextExecution, long nextPlan) {
-            out.write(VERSION);
-            out.write(subType);
+            i8(VERSION);
+            i8(subType);
             i64(nextExecution);
             i64(nextPlan);
         }
 
+        private void room(int n) {
+            if (len + n > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+            }
+        }
+
         public Writer i8(int v) {
-            out.write(v);
+            room(1);
+            buf[len++] = (byte) v;
             return this;
         }
 
         public Writer i32(int v) {
-            for (int s = 24; s >= 0; s -= 8) {
-                out.write(v >>> s);
-            }
+            room(4);
+            INT.set(buf, len, v);
+            len += 4;
             return this;
         }
 
         public Writer i64(long v) {
-            for (int s = 56; s >= 0; s -= 8) {
-                out.write((int) (v >>> s));
-            }
+            room(8);
+            LONG.set(buf, len, v);
+            len += 8;
             return this;
         }
 
         public Writer bytes(byte[] b) {
             i32(b.length);
-            out.writeBytes(b);
+            room(b.length);
+            System.arraycopy(b, 0, buf, len, b.length);
+            len += b.length;
             return this;
         }
 
@@ -128,9 +146,12 @@ public final class GearsRecord {
         }
 
         public byte[] build() {
-            return out.toByteArray();
+            return Arrays.copyOf(buf, len);
         }
     }
+
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     /** Reads one payload; the header is read by the constructor. */
     public static final class Reader {

@@ -245,6 +245,9 @@ public final class GearsService {
     }
 
     private long journal(GearsRecord.Writer w, long time) {
+        if (deferred != null) {
+            flushDeferred();
+        }
         journaledPlan = nextPlan.get();
         return engine.journalPayload(RecordType.GEARS, time, 0, 0, w.build());
     }
@@ -313,29 +316,31 @@ public final class GearsService {
                 executions.add(e);
                 nextExecution = Math.max(nextExecution, number + 1);
             }
-            case GearsRecord.EXEC_FINISHED -> {
-                Execution e = executions.get(in.i64());
-                long total = in.i64();
-                long read = in.i64();
-                int n = in.i32();
-                long[] stepMs = new long[n];
-                for (int i = 0; i < n; i++) {
-                    stepMs[i] = in.i64();
+            case GearsRecord.EXEC_SYNC -> {
+                for (int i = in.i32(); i > 0; i--) {
+                    applyDropped(in.i64());
                 }
-                List<byte[]> results = in.byteList();
-                List<String> errors = in.strs();
-                if (e != null) {
-                    e.status = Execution.Status.DONE;
-                    e.totalMillis = total;
-                    e.readMillis = read;
-                    e.stepMillis = stepMs.length == e.steps.size() ? stepMs : new long[e.steps.size()];
-                    e.results = results;
-                    e.errors = errors;
-                    if (e.registration != null) {
-                        registrations.finished(e);
-                    }
+                long number = in.i64();
+                int flags = in.i8();
+                long createdAt = in.i64();
+                long seed = in.i64();
+                Registration r = registrations.get(in.i64());
+                Execution e = new Execution(number, true, createdAt, seed, r != null ? r.steps : List.of());
+                e.dropWhenDone = (flags & 2) != 0;
+                e.inputKind = in.i8();
+                if (r != null) {
+                    e.registration = r;
+                    r.numTriggered++;
+                    registrations.created(e);
+                }
+                executions.add(e);
+                nextExecution = Math.max(nextExecution, number + 1);
+                applyFinished(in, e);
+                for (int i = in.i32(); i > 0; i--) {
+                    applyDropped(in.i64());
                 }
             }
+            case GearsRecord.EXEC_FINISHED -> applyFinished(in, executions.get(in.i64()));
             case GearsRecord.EXEC_ABORTED -> {
                 Execution e = executions.get(in.i64());
                 List<String> errors = in.strs();
@@ -347,19 +352,45 @@ public final class GearsService {
                     }
                 }
             }
-            case GearsRecord.EXEC_DROPPED -> {
-                Execution e = executions.get(in.i64());
-                if (e != null) {
-                    executions.remove(e);
-                    registrations.dropped(e);
-                }
-            }
+            case GearsRecord.EXEC_DROPPED -> applyDropped(in.i64());
             case GearsRecord.SESSION, GearsRecord.REGISTER, GearsRecord.UNREGISTER, GearsRecord.REG_STATUS,
                  GearsRecord.CLEAR_STATS, GearsRecord.REG_STATS, GearsRecord.FIXUP, GearsRecord.REG_LAG ->
                     registrations.apply(in);
             default -> {
                 // SCRIPT and COUNTERS only move the counters
             }
+        }
+    }
+
+    /** The body of an EXEC_FINISHED record after the execution number, applied to {@code e} (null: skipped). */
+    private void applyFinished(GearsRecord.Reader in, Execution e) {
+        long total = in.i64();
+        long read = in.i64();
+        int n = in.i32();
+        long[] stepMs = new long[n];
+        for (int i = 0; i < n; i++) {
+            stepMs[i] = in.i64();
+        }
+        List<byte[]> results = in.byteList();
+        List<String> errors = in.strs();
+        if (e != null) {
+            e.status = Execution.Status.DONE;
+            e.totalMillis = total;
+            e.readMillis = read;
+            e.stepMillis = stepMs.length == e.steps.size() ? stepMs : new long[e.steps.size()];
+            e.results = results;
+            e.errors = errors;
+            if (e.registration != null) {
+                registrations.finished(e);
+            }
+        }
+    }
+
+    private void applyDropped(long number) {
+        Execution e = executions.get(number);
+        if (e != null) {
+            executions.remove(e);
+            registrations.dropped(e);
         }
     }
 
@@ -408,10 +439,21 @@ public final class GearsService {
     static final long MAX_JOURNALED_RESULTS = 8L << 20;
 
     private GearsRecord.Writer finished(Execution e) {
-        GearsRecord.Writer w = record(GearsRecord.EXEC_FINISHED).i64(e.number).i64(e.totalMillis).i64(e.readMillis)
-                .i32(e.stepMillis.length);
+        return finishedBody(record(GearsRecord.EXEC_FINISHED).i64(e.number), e, true);
+    }
+
+    /** What EXEC_FINISHED says after the execution number; without the results of an execution dropped at once. */
+    private static GearsRecord.Writer finishedBody(GearsRecord.Writer w, Execution e, boolean withResults) {
+        w.i64(e.totalMillis).i64(e.readMillis).i32(e.stepMillis.length);
         for (long m : e.stepMillis) {
             w.i64(m);
+        }
+        if (!withResults) {
+            w.i32(0).i32(e.errors.size());
+            for (String s : e.errors) {
+                w.str(s);
+            }
+            return w;
         }
         long size = 0;
         for (byte[] r : e.results) {
@@ -464,7 +506,57 @@ public final class GearsService {
     private void evictForNew() {
         Execution old = executions.evictForNew(config.maxExecutions);
         if (old != null) {
-            journal(record(GearsRecord.EXEC_DROPPED).i64(old.number));
+            if (deferring) {
+                deferredDrops.add(old.number);
+            } else {
+                journal(record(GearsRecord.EXEC_DROPPED).i64(old.number));
+            }
+        }
+    }
+
+    // ---- sync executions journaled as one record
+    //
+    // A sync execution normally needs EXEC_CREATED, EXEC_FINISHED and EXEC_DROPPED records (its own drop, the
+    // MaxExecutions eviction its creation caused, the MaxExecutionsPerRegistration trim its completion caused).
+    // While it runs inline its EXEC_CREATED (and the evictions before it) are held back; if nothing else is
+    // journaled before it finishes, one EXEC_SYNC record carries all of them in the same order, so replay applies
+    // exactly what the separate records would have. Anything journaled meanwhile (an EFFECT of execute(), a nested
+    // execution) first writes the held-back records, and the execution goes on with separate ones.
+
+    /** The sync execution whose EXEC_CREATED is held back, or null. */
+    private Execution deferred;
+    /** True while drops that belong in an EXEC_SYNC are collected (its creation's eviction, its completion's trims). */
+    private boolean deferring;
+    /** Executions dropped before the deferred one was created; then those dropped when it finished. */
+    private final java.util.ArrayList<Long> deferredDrops = new java.util.ArrayList<>();
+    private int dropsBefore;
+    /** The engine's journal record count when the deferral began: a write that bypassed the flush shows here. */
+    private long deferredMark;
+
+    /** Writes the held-back records of the deferred execution as separate records (something else is journaled). */
+    private void flushDeferred() {
+        Execution e = deferred;
+        deferred = null;
+        deferring = false;
+        for (int i = 0; i < dropsBefore; i++) {
+            journal(record(GearsRecord.EXEC_DROPPED).i64(deferredDrops.get(i)));
+        }
+        deferredDrops.clear();
+        dropsBefore = 0;
+        journal(created(e));
+    }
+
+    /** Registrations.start after an inline run: an execution still unfinished (it suspended) journals as usual. */
+    void endDeferral(Execution e) {
+        if (deferred == e) {
+            flushDeferred();
+        }
+    }
+
+    /** Called before Python's execute() runs a command: its EFFECT record must follow the held-back ones. */
+    private void beforeEffect() {
+        if (deferred != null) {
+            flushDeferred();
         }
     }
 
@@ -475,9 +567,17 @@ public final class GearsService {
 
     /** Creates an execution for a registration (registered = 1) and journals it with what fired it. */
     Execution createRegistered(Registration r, int kind, List<byte[]> input, boolean dropWhenDone) {
+        if (deferred != null) {
+            // a nested execution: the outer one's records come first
+            flushDeferred();
+        }
+        boolean defer = r.sync() && engine.appender() != null && !engine.replaying();
         long number = nextExecution++;
+        deferredDrops.clear();
+        deferring = defer;
         // an evicted registration execution stays in its registration's kept list, which trims itself (spec 5.3)
         evictForNew();
+        deferring = false;
         long now = engine.clock().currentTimeMillis();
         Execution e = new Execution(number, true, now, seedFor(number, now), r.steps);
         e.dropWhenDone = dropWhenDone;
@@ -486,7 +586,13 @@ public final class GearsService {
         e.input = input;
         executions.add(e);
         registrations.created(e);
-        journal(created(e));
+        if (defer) {
+            deferred = e;
+            dropsBefore = deferredDrops.size();
+            deferredMark = engine.stats().journalRecords;
+        } else {
+            journal(created(e));
+        }
         return e;
     }
 
@@ -528,6 +634,10 @@ public final class GearsService {
         }
         e.interrupter = null;
         boolean dropNow = e.dropWhenDone || !e.listed;
+        if (deferred == e) {
+            finishDeferred(e, dropNow);
+            return;
+        }
         if (!dropNow || e.registration != null) {
             // a registration's statistics come back from these records after a restart
             journal(finished(e));
@@ -538,6 +648,60 @@ public final class GearsService {
         runOnDone(e);
         if (dropNow && executions.get(e.number) == e) {
             drop(e);
+        }
+    }
+
+    /** {@link #finish} of the deferred sync execution: one EXEC_SYNC record (see above). */
+    private void finishDeferred(Execution e, boolean dropNow) {
+        deferred = null;
+        if (engine.stats().journalRecords != deferredMark) {
+            // something was journaled without flushing first: keep every record, even if late
+            ServerLog.warning("GEARS: a record was journaled inside sync execution " + e.id + " before its creation");
+            deferring = false;
+            for (int i = 0; i < dropsBefore; i++) {
+                journal(record(GearsRecord.EXEC_DROPPED).i64(deferredDrops.get(i)));
+            }
+            deferredDrops.clear();
+            dropsBefore = 0;
+            journal(created(e));
+            journal(finished(e));
+            registrations.finished(e);
+            runOnDone(e);
+            if (dropNow && executions.get(e.number) == e) {
+                drop(e);
+            }
+            return;
+        }
+        deferring = true;
+        boolean selfDrop;
+        try {
+            // per-registration trims land in deferredDrops
+            registrations.finished(e);
+            selfDrop = dropNow && executions.get(e.number) == e;
+            if (selfDrop) {
+                deferredDrops.add(e.number);
+            }
+        } finally {
+            deferring = false;
+        }
+        GearsRecord.Writer w = record(GearsRecord.EXEC_SYNC).i32(dropsBefore);
+        for (int i = 0; i < dropsBefore; i++) {
+            w.i64(deferredDrops.get(i));
+        }
+        w.i64(e.number).i8(e.dropWhenDone ? 2 : 0).i64(e.createdAt).i64(e.seed).i64(e.registration.number)
+                .i8(e.inputKind);
+        finishedBody(w, e, !selfDrop);
+        w.i32(deferredDrops.size() - dropsBefore);
+        for (int i = dropsBefore; i < deferredDrops.size(); i++) {
+            w.i64(deferredDrops.get(i));
+        }
+        deferredDrops.clear();
+        dropsBefore = 0;
+        journal(w);
+        runOnDone(e);
+        if (selfDrop && executions.get(e.number) == e) {
+            executions.remove(e);
+            registrations.dropped(e);
         }
     }
 
@@ -566,6 +730,11 @@ public final class GearsService {
     public void drop(Execution e) {
         executions.remove(e);
         registrations.dropped(e);
+        if (deferring && deferred == null) {
+            // a trim caused by the deferred execution's completion: part of its EXEC_SYNC
+            deferredDrops.add(e.number);
+            return;
+        }
         journal(record(GearsRecord.EXEC_DROPPED).i64(e.number));
     }
 
@@ -659,6 +828,9 @@ public final class GearsService {
         }
         if (DENIED.contains(spec.name())) {
             return new Replies.Error("Failed executing command");
+        }
+        if (c != readerClient) {
+            beforeEffect();
         }
         c.db = 0;
         c.journalOrigin = origin;

@@ -933,6 +933,7 @@ public final class Registrations implements KeyspaceEventListener {
             try {
                 g.python().runOnEngine(run);
             } finally {
+                g.endDeferral(e);
                 syncDepth--;
                 if (keysEvent) {
                     suppressKeys--;

@@ -50,8 +50,24 @@ public final class Session {
         return home;
     }
 
+    /** The last image built, reused while the registrations are the same (every execution asks for it). */
+    private Image image;
+    private long imageVersion = -1;
+    private int imageSize = -1;
+
     /** What a Python context needs to load this session now (immutable, handed to other threads). */
     public Image image() {
+        // version only grows and the list only shrinks between additions, so the pair names one list state
+        if (image != null && imageVersion == version && imageSize == registrations.size()) {
+            return image;
+        }
+        image = buildImage();
+        imageVersion = version;
+        imageSize = registrations.size();
+        return image;
+    }
+
+    private Image buildImage() {
         int max = -1;
         for (Registration r : registrations) {
             max = Math.max(max, r.scriptOrdinal);

@@ -107,7 +107,7 @@ final class RegistrationRunner {
                 w.begin(ex.createdAt, ex.seed);
             }
             o = w.fnRunRegistration.execute(run.session().id(), run.registration(), ex.number,
-                    kindName(run.kind()), input(w, run), run.allowAsync());
+                    kindName(run.kind()), input(w, gears, run), run.allowAsync());
         } catch (PolyglotException e) {
             fatal = w.failure(e, w.interruptReason());
             if (!outermost && (e.isInterrupted() || e.isCancelled())) {
@@ -211,6 +211,13 @@ final class RegistrationRunner {
         long[] stepNanos = new long[0];
         if (o != null && o.isString()) {
             errors.add(o.asString());
+        } else if (o != null && o.isNull()) {
+            // run_registration's "no results, no errors"
+        } else if (o != null && !w.isCancelled() && o.getArraySize() > 0 && o.getArrayElement(0).isString()) {
+            // run_registration's "results only": their RESP strings
+            for (long i = 0, n = o.getArraySize(); i < n; i++) {
+                results.add(o.getArrayElement(i).asString().getBytes(StandardCharsets.ISO_8859_1));
+            }
         } else if (o != null && !w.isCancelled()) {
             try {
                 Value res = o.getArrayElement(0);
@@ -252,16 +259,26 @@ final class RegistrationRunner {
             case Registrations.KIND_KEYS -> "keys";
             case Registrations.KIND_KEYS_LINKED -> "keys-linked";
             case Registrations.KIND_HOOK -> "hook";
+            case Registrations.KIND_ARGS -> "args";
             default -> "records";
         };
     }
 
-    /** The execution's input as Python values: [key, event, readValue] or the list of the record's strings. */
-    private static Object input(Worker w, Registrations.Run run) {
+    /**
+     * The execution's input as Python values: [key, event, readValue] (on the engine thread also the key's
+     * record batch, read now instead of by a call back from Python), stream entries, or the record's strings.
+     */
+    private static Object input(Worker w, GearsService gears, Registrations.Run run) {
         List<byte[]> in = run.input();
         if (run.kind() == Registrations.KIND_KEYS || run.kind() == Registrations.KIND_KEYS_LINKED) {
-            return ProxyArray.fromArray(new String(in.get(0), StandardCharsets.UTF_8),
-                    new String(in.get(1), StandardCharsets.UTF_8), run.readValue());
+            String key = new String(in.get(0), StandardCharsets.UTF_8);
+            String event = new String(in.get(1), StandardCharsets.UTF_8);
+            if (!w.engineBound) {
+                return ProxyArray.fromArray(key, event, run.readValue());
+            }
+            // the same key bytes Python's _host.keys(key) would ask for
+            GearsService.KeysBatch b = gears.readKeys(key.getBytes(StandardCharsets.UTF_8), 0, run.readValue(), true, 1);
+            return ProxyArray.fromArray(key, event, run.readValue(), w.convert.keysBatch(b.records(), run.readValue()));
         }
         if (run.kind() == Registrations.KIND_STREAM) {
             // key, then per entry: id, field count, fields and values
@@ -276,10 +293,11 @@ final class RegistrationRunner {
             }
             return ProxyArray.fromList(recs);
         }
+        // KIND_ARGS, KIND_HOOK: run_registration makes the list record of these strings
         Object[] strs = new Object[in.size()];
         for (int i = 0; i < strs.length; i++) {
             strs[i] = w.convert.str(in.get(i));
         }
-        return ProxyArray.fromArray(w.convert.list(strs));
+        return ProxyArray.fromArray(strs);
     }
 }
