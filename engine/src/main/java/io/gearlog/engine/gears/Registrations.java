@@ -480,7 +480,7 @@ public final class Registrations implements KeyspaceEventListener {
         r.numTriggered++;
         Execution e = g.createRegistered(r, KIND_ARGS, input, true);
         if (r.sync()) {
-            start(r, e);
+            start(r, e, !noBlock);
             if (e.finished()) {
                 writeTriggerReply(ctx.reply(), e);
                 return;
@@ -651,7 +651,7 @@ public final class Registrations implements KeyspaceEventListener {
         }
         Execution e = newHookExecution(r, index, spec, argv);
         if (r.sync()) {
-            start(r, e);
+            start(r, e, !GearsService.inExec(engine) && !g.isInternal(c));
             if (e.finished()) {
                 writeHookReply(c.reply, e);
                 return;
@@ -699,7 +699,8 @@ public final class Registrations implements KeyspaceEventListener {
         if (j >= 0) {
             Registration r = l.get(j);
             Execution e = newHookExecution(r, j, hc.spec(), argv);
-            start(r, e);
+            // its caller waits for it inline: it may not move to the background
+            start(r, e, false);
             if (!e.finished()) {
                 return new Replies.Error("the next hook did not finish inline");
             }
@@ -874,17 +875,22 @@ public final class Registrations implements KeyspaceEventListener {
         r.numTriggered++;
         Execution e = g.createRegistered(r, KIND_KEYS_LINKED, input, false);
         linkedByExec.put(e.number, ln);
-        boolean waits = !r.sync();
-        if (waits) {
+        // the command's client waits for a background execution, and for a sync one that moved to the background
+        boolean[] waits = {!r.sync()};
+        if (waits[0]) {
             ln.pending++;
         }
         g.whenDone(e, () -> {
             linkedByExec.remove(e.number);
-            if (waits && --ln.pending == 0 && ln.whenIdle != null) {
+            if (waits[0] && --ln.pending == 0 && ln.whenIdle != null) {
                 ln.whenIdle.run();
             }
         });
-        start(r, e);
+        start(r, e, ln.canWait);
+        if (!waits[0] && !e.finished()) {
+            waits[0] = true;
+            ln.pending++;
+        }
     }
 
     private String typeAt(int db, byte[] key) {
@@ -913,8 +919,18 @@ public final class Registrations implements KeyspaceEventListener {
 
     /** Runs a created execution: inline on the engine thread (sync), else on its session's home worker. */
     void start(Registration r, Execution e) {
-        Run run = new Run(e, r.session.image(), r.number, e.inputKind, e.input, r.readValue,
-                !r.sync() || !GearsService.inExec(engine));
+        start(r, e, true);
+    }
+
+    /**
+     * {@code canBlock}: whoever waits for a sync execution may wait longer, so the execution may suspend and go on in
+     * the background (runtime.md 9.1). Never inside MULTI/EXEC, nor while another sync execution runs on the engine
+     * thread (it waits for this one inline).
+     */
+    void start(Registration r, Execution e, boolean canBlock) {
+        boolean allowAsync = !r.sync() || (canBlock && !GearsService.inExec(engine) && syncDepth == 0
+                && !g.python().engineContextBusy());
+        Run run = new Run(e, r.session.image(), r.number, e.inputKind, e.input, r.readValue, allowAsync);
         if (r.sync()) {
             if (syncDepth == 0) {
                 windowFired = true;

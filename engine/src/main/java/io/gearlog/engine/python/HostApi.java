@@ -85,24 +85,20 @@ final class HostApi {
             return w.onEngine(eng -> gears.registrations().check(kind, name, replacing, byPrefix));
         }));
         m.put("register_now", fn(this::registerNow));
-        // worker contexts only: the engine context has no queue of its own to resume a parked execution from
-        m.put("can_park", fn(a -> !w.engineBound));
+        // the engine context parks only its outermost sync execution (a nested one may not block its caller)
+        m.put("can_park", fn(a -> !w.engineBound || w.depth == 1));
         m.put("wake_after", fn(a -> {
             long millis = a[0].asLong();
-            if (!w.engineBound) {
-                TIMERS.schedule(new java.util.TimerTask() {
-                    @Override
-                    public void run() {
-                        w.rt.submitTo(w.index, w2 -> RegistrationRunner.resumeReady(w2, gears));
-                    }
-                }, millis);
-            }
+            TIMERS.schedule(new java.util.TimerTask() {
+                @Override
+                public void run() {
+                    wakeUp();
+                }
+            }, millis);
             return null;
         }));
         m.put("wake", fn(a -> {
-            if (!w.engineBound) {
-                w.rt.submitTo(w.index, w2 -> RegistrationRunner.resumeReady(w2, gears));
-            }
+            wakeUp();
             return null;
         }));
         m.put("call_next", fn(this::callNext));
@@ -133,6 +129,15 @@ final class HostApi {
             return w.convert.list(strs);
         }));
         return ProxyObject.fromMap(m);
+    }
+
+    /** Queues the resumption of this context's parked executions whose futures completed, on its own thread. */
+    private void wakeUp() {
+        if (w.engineBound) {
+            gears.engine().execute(() -> RegistrationRunner.resumeReady(w, gears));
+        } else {
+            w.rt.submitTo(w.index, w2 -> RegistrationRunner.resumeReady(w2, gears));
+        }
     }
 
     private ProxyExecutable fn(Function<Value[], Object> f) {

@@ -259,6 +259,11 @@ public final class PythonRuntime {
         }
     }
 
+    /** Engine thread: true while the engine context runs Python (a sync execution, or one resumed there). */
+    public boolean engineContextBusy() {
+        return engineContext.depth > 0;
+    }
+
     /** Engine thread: runs a sync execution inline in the engine context. */
     public void runOnEngine(io.gearlog.engine.gears.Registrations.Run run) {
         RegistrationRunner.run(engineContextNow(), gears, run);

@@ -78,13 +78,7 @@ final class RegistrationRunner {
     static void run(Worker w, GearsService gears, Registrations.Run run) {
         Execution ex = run.execution();
         Object token = ex;
-        boolean go = w.onEngine(e -> gears.markRunning(ex, reason -> {
-            w.rt.interrupt(w, token, reason);
-            if (!w.engineBound) {
-                // a parked execution runs no code to interrupt: its worker ends it
-                w.rt.submitTo(w.index, w2 -> abortIfParked(w2, gears, ex, reason));
-            }
-        }));
+        boolean go = w.onEngine(e -> gears.markRunning(ex, interrupter(w, gears, ex)));
         if (!go) {
             return;
         }
@@ -142,14 +136,45 @@ final class RegistrationRunner {
         }
     }
 
-    /** Worker thread: resumes the parked executions whose futures completed (queued by continueRun). */
+    /**
+     * What RG.ABORTEXECUTION (or the time limit) does to execution {@code ex} run by {@code w}: interrupts its code
+     * if it runs; a parked execution runs no code, so the thread owning its context ends it.
+     */
+    static java.util.function.Consumer<String> interrupter(Worker w, GearsService gears, Execution ex) {
+        return reason -> {
+            w.rt.interrupt(w, ex, reason);
+            if (w.engineBound) {
+                // called on the engine thread, which owns the engine context: nothing of it runs now
+                if (w.parked.containsKey(ex.number)) {
+                    abortIfParked(w, gears, ex, reason);
+                }
+            } else {
+                w.rt.submitTo(w.index, w2 -> abortIfParked(w2, gears, ex, reason));
+            }
+        };
+    }
+
+    /**
+     * The thread of {@code w}'s context (a worker, or the engine thread for the engine context): resumes the parked
+     * executions whose futures completed (queued by continueRun, setFutureResults or a due timer).
+     */
     static void resumeReady(Worker w, GearsService gears) {
+        if (w.ctx == null) {
+            return;
+        }
         Value ready;
+        w.runningNow(w);
         try {
             ready = w.fnParkedReady.execute();
         } catch (PolyglotException e) {
-            ServerLog.warning("GEARS: listing resumable executions failed: " + w.failure(e, null));
+            ServerLog.warning("GEARS: listing resumable executions failed: " + w.failure(e, w.interruptReason()));
             return;
+        } finally {
+            w.runningDone();
+            if (w.engineBound) {
+                w.closeAtomic();
+                Thread.interrupted();
+            }
         }
         for (long i = 0; i < ready.getArraySize(); i++) {
             long number = ready.getArrayElement(i).asLong();
@@ -168,6 +193,10 @@ final class RegistrationRunner {
         Value o = null;
         long t0 = System.nanoTime();
         long savedOrigin = w.origin;
+        if (w.engineBound) {
+            // a sync execution going on in the background: it is the engine context's outermost execution now
+            w.depth++;
+        }
         w.runningNow(ex);
         try {
             w.origin = ex.number;
@@ -180,6 +209,11 @@ final class RegistrationRunner {
         } finally {
             w.runningDone();
             w.origin = savedOrigin;
+            if (w.engineBound) {
+                w.depth--;
+                w.closeAtomic();
+                Thread.interrupted();
+            }
         }
         long totalNanos = p.nanos() + System.nanoTime() - t0;
         if (o != null && o.isBoolean() && o.asBoolean() && fatal == null && !w.isCancelled()) {

@@ -1,0 +1,148 @@
+package io.gearlog.resp.gears;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Executions that suspend outside async registrations (spec runtime.md 9.1): a sync execution moves to the
+ * background at its first suspension while its client stays blocked, and RG.PYEXECUTE executions finish later.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class RegistrationsAsyncTest extends GearsTestBase {
+    @BeforeEach
+    void clean() {
+        unregisterAll();
+        assertEquals("+OK", rg.call("FLUSHALL"));
+    }
+
+    private static boolean running() {
+        return rg.call("RG.DUMPEXECUTIONS").contains("\"status\", \"running\"");
+    }
+
+    @Test
+    void aSyncTriggerAwaitingAFutureMovesToTheBackgroundAndItsClientWaits() {
+        assertEquals("+OK", rg.call("RG.PYEXECUTE", """
+                futs = []
+                async def wait(r):
+                    f = createFuture()
+                    futs.append(f)
+                    v = await f
+                    execute('SET', 'after', v)
+                    return v + '!'
+                def release(r):
+                    fs = list(futs)
+                    futs.clear()
+                    for f in fs:
+                        setFutureResults(f, r[1])
+                    return len(fs)
+                GB('CommandReader').map(wait).register(trigger='WAIT', mode='sync')
+                GB('CommandReader').map(release).register(trigger='RELEASE', mode='sync')
+                """));
+        try (Rg a = new Rg(server)) {
+            a.send("RG.TRIGGER", "WAIT");
+            // the engine thread is free: other clients are served while WAIT's execution waits
+            await().atMost(Duration.ofSeconds(120)).until(RegistrationsAsyncTest::running);
+            assertEquals("+PONG", rg.call("PING"));
+            assertEquals("nil", rg.call("GET", "after"));
+            assertEquals("[\"1\"]", rg.call("RG.TRIGGER", "RELEASE", "hello"));
+            assertEquals("[\"hello!\"]", a.read());
+        }
+        assertEquals("\"hello\"", rg.call("GET", "after"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> !running());
+        String dump = rg.call("RG.DUMPREGISTRATIONS");
+        assertTrue(dump.contains("\"numTriggered\", :1, \"numSuccess\", :1, \"numFailures\", :0"), dump);
+    }
+
+    @Test
+    void aSyncGearsFutureIsCompletedByAnotherSyncExecution() {
+        // examples.md 22 with sync registrations
+        assertEquals("+OK", rg.call("RG.PYEXECUTE", """
+                blocked = []
+                def wait(r):
+                    f = gearsFuture()
+                    blocked.append(f)
+                    return f
+                def release(r):
+                    global blocked
+                    for f in blocked:
+                        f.continueRun(r[1])
+                    blocked = []
+                    return 'released'
+                GB('CommandReader').map(wait).map(lambda x: x + '?').register(trigger='WAIT', mode='sync')
+                GB('CommandReader').map(release).register(trigger='RELEASE', mode='sync')
+                """));
+        try (Rg a = new Rg(server)) {
+            a.send("RG.TRIGGER", "WAIT");
+            await().atMost(Duration.ofSeconds(120)).until(RegistrationsAsyncTest::running);
+            assertEquals("[\"released\"]", rg.call("RG.TRIGGER", "RELEASE", "hello"));
+            assertEquals("[\"hello?\"]", a.read());
+        }
+    }
+
+    @Test
+    void example21SyncCoroutinesAndIsAsyncAllow() {
+        assertEquals("+OK", rg.call("RG.PYEXECUTE", """
+                import asyncio
+                async def echo(r):
+                    await asyncio.sleep(0.1)
+                    return r[0]
+                def c(r):
+                    if isAsyncAllow():
+                        async def f():
+                            return 'no multi'
+                        return f()
+                    return 'multi'
+                def fut(r):
+                    return gearsFuture()
+                GB('CommandReader').map(echo).register(trigger='echo_sync', mode='sync')
+                GB('CommandReader').map(c).register(trigger='test', mode='sync')
+                GB('CommandReader').map(fut).register(trigger='fut', mode='sync')
+                """));
+        assertEquals("[\"echo_sync\"]", rg.call("RG.TRIGGER", "echo_sync"));
+        assertEquals("[\"no multi\"]", rg.call("RG.TRIGGER", "test"));
+        assertEquals("+OK", rg.call("MULTI"));
+        assertEquals("+QUEUED", rg.call("RG.TRIGGER", "test"));
+        assertEquals("+QUEUED", rg.call("RG.TRIGGER", "echo_sync"));
+        assertEquals("+QUEUED", rg.call("RG.TRIGGER", "fut"));
+        String exec = rg.call("EXEC");
+        assertTrue(exec.startsWith("[[\"multi\"], -Error type: <class 'gears.error'>, Value: Creating async record is "
+                + "not allowed, -"), exec);
+        assertTrue(exec.lastIndexOf("gears.error: Creating async record is not allowed") > exec.indexOf("-Error type"), exec);
+    }
+
+    @Test
+    void aSyncHookThatAwaitsBlocksTheHookedCommandUntilItEnds() {
+        assertEquals("+OK", rg.call("RG.PYEXECUTE", """
+                import asyncio
+                async def slow(r):
+                    await asyncio.sleep(0.2)
+                    return 'hooked ' + r[1]
+                GB('CommandReader').map(slow).register(hook='hget', mode='sync')
+                """));
+        assertEquals("\"hooked h\"", rg.call("HGET", "h", "f"));
+    }
+
+    @Test
+    void aSyncKeysReaderExecutionThatAwaitsEndsAfterItsCommand() {
+        assertEquals("+OK", rg.call("RG.PYEXECUTE", """
+                import asyncio
+                async def later(r):
+                    await asyncio.sleep(0.2)
+                    execute('SET', 'seen:' + r['key'], r['value'])
+                GB().foreach(later).register(prefix='in:*', eventTypes=['set'], mode='sync')
+                """));
+        assertEquals("+OK", rg.call("SET", "in:a", "1"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> rg.call("GET", "seen:in:a").equals("\"1\""));
+        await().atMost(Duration.ofSeconds(60)).until(() -> !running());
+        String dump = rg.call("RG.DUMPREGISTRATIONS");
+        assertTrue(dump.contains("\"numTriggered\", :1, \"numSuccess\", :1, \"numFailures\", :0"), dump);
+    }
+}
