@@ -1659,13 +1659,16 @@ def _drive(run, head, it):
     head.flush()
 
 
-def run_pipeline(run, st=None):
+def run_pipeline(run, st=None, park=False):
     """Runs the execution on this thread; results and errors land in `run`. Returns True when a record
-    suspended (the execution is parked until its future completes), else False."""
+    suspended (the execution is parked until its future completes), else False. `park`: a top-level run()
+    execution, which may suspend like a registration's (a nested run() is waited for inline)."""
     global _state
     if st is None:
         st = _State('exec', run.session)
         st.number = run.number
+        st.allow_async = True
+        st.can_park = park and _host.can_park()
     _state = st
     run.prof = _host.profiling()
     try:

@@ -145,4 +145,40 @@ class RegistrationsAsyncTest extends GearsTestBase {
         String dump = rg.call("RG.DUMPREGISTRATIONS");
         assertTrue(dump.contains("\"numTriggered\", :1, \"numSuccess\", :1, \"numFailures\", :0"), dump);
     }
+
+    @Test
+    void pyexecuteExecutionsThatAwaitFreeTheirWorkerAndReplyWhenTheyEnd() {
+        // four blocking RG.PYEXECUTE calls wait for a key on the 3 workers; a fifth script still runs meanwhile
+        String poll = """
+                import asyncio
+                async def poll(r):
+                    while execute('GET', 'go') is None:
+                        await asyncio.sleep(0.05)
+                    return r + '!' + execute('GET', 'go')
+                GB('ShardsIDReader').map(poll).run()
+                """;
+        Rg[] clients = new Rg[4];
+        try {
+            for (int i = 0; i < clients.length; i++) {
+                clients[i] = new Rg(server);
+                clients[i].send("RG.PYEXECUTE", poll);
+            }
+            await().atMost(Duration.ofSeconds(120)).until(() ->
+                    rg.call("RG.DUMPEXECUTIONS").split("\"status\", \"running\"", -1).length - 1 == 4);
+            assertEquals("[[\"free\"], []]", py("GB('ShardsIDReader').map(lambda x: 'free').run()"));
+            String id = py(poll, "UNBLOCKING");
+            assertTrue(id.startsWith("\"" + SHARD), id);
+            assertEquals("+OK", rg.call("SET", "go", "x"));
+            for (Rg c : clients) {
+                assertEquals("[[\"1!x\"], []]", c.read());
+            }
+            assertEquals("[[\"1!x\"], []]", rg.call("RG.GETRESULTSBLOCKING", id.substring(1, id.length() - 1)));
+        } finally {
+            for (Rg c : clients) {
+                if (c != null) {
+                    c.close();
+                }
+            }
+        }
+    }
 }

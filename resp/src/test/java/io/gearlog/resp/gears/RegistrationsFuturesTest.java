@@ -64,8 +64,9 @@ class RegistrationsFuturesTest extends GearsTestBase {
         assertTrue(r.startsWith("-") && r.contains("Future object can only be created inside certain execution steps"), r);
         r = rg.call("RG.PYEXECUTE", "GB('ShardsIDReader').repartition(lambda x: gearsFuture()).run()");
         assertTrue(r.startsWith("[[], [\"") && r.contains("gears.error: Step does not support async"), r);
-        // RG.PYEXECUTE executions do not suspend in Gearlog (README, Registrations): said plainly
-        r = rg.call("RG.PYEXECUTE", "GB('ShardsIDReader').map(lambda x: gearsFuture()).run()");
+        // a run() nested in an execution does not suspend in Gearlog (README, Registrations): said plainly
+        r = rg.call("RG.PYEXECUTE", "GB('ShardsIDReader').map(lambda x: str(GB('ShardsIDReader')"
+                + ".map(lambda y: gearsFuture()).run())).run()");
         assertTrue(r.contains("gearsFuture() is supported by Gearlog only in async and async_local registrations"), r);
     }
 
