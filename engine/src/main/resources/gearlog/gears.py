@@ -4,6 +4,7 @@
 # Frames of this file are hidden from the tracebacks users see (its source name is '<gearlog>').
 
 import builtins
+import collections as _collections
 import copy as _copy
 import os as _os
 import posix as _posix
@@ -289,27 +290,48 @@ def _fail(run, e):
 
 
 # ---------------------------------------------------------------- suspended records (runtime.md section 9.2)
-# A step callback that returns a gearsFuture parks the execution: the sink raises _Suspend, which unwinds to
-# run_pipeline; every frame on the way that still had work to do (the rest of a flatmap list, a flush) appends
-# it to `conts`. The execution is kept in _parked and the worker is free. continueRun/continueFailed ask Java to
-# queue resume() on this context's thread, which applies the value where the record stopped and then runs the
-# continuations in order (a new suspension carries the ones not run yet).
+# A step callback that returns a gearsFuture suspends its record. map, flatmap, filter and foreach keep pulling
+# input while up to _MAX_OUTSTANDING of their records wait (their output keeps the input order); the other steps
+# handle one record at a time. When nothing can go on, the sink raises _Suspend, which unwinds to run_pipeline;
+# every frame on the way that still had work to do (the rest of a flatmap list, a flush, the reader) appends it to
+# `conts`. The execution is kept in _parked and the worker is free. Completing a future asks Java to queue
+# resume() on this context's thread, which runs the continuations in order (a further suspension carries the
+# ones not run yet). A future's outcome lands in its _Cell, which the parked execution holds instead of the
+# future itself.
+
+_MAX_OUTSTANDING = 1000
+
 
 class _Suspend(BaseException):
-    def __init__(self, fut):
-        self.fut = fut
-        self.conts = []
+    def __init__(self, cont=None):
+        self.conts = [] if cont is None else [cont]
+
+
+class _Cell:
+    """Where a returned future's outcome lands: (ok, value) once done."""
+    __slots__ = ('run', 'done', 'value')
+
+    def __init__(self, run):
+        self.run = run
+        self.done = False
+        self.value = None
+
+    def finish(self, value):
+        if self.done or getattr(self.run, 'abandoned', False):
+            return
+        self.done = True
+        self.value = value
+        _ready.append(self.run.number)
+        _host.wake()
 
 
 class _GearsFuture:
-    __slots__ = ('_run', '_apply', '_state', '_value')
+    __slots__ = ('_cell', '_state', '__weakref__')
 
     def __init__(self):
-        self._run = None
-        self._apply = None
-        # 0 created, 1 returned by its callback (parked), 2 completed, 3 its execution was aborted
+        self._cell = None
+        # 0 created, 1 returned by its callback (its record waits), 2 completed
         self._state = 0
-        self._value = None
 
     def continueRun(self, *args):
         self._complete(True, args)
@@ -320,7 +342,7 @@ class _GearsFuture:
     def _complete(self, ok, args):
         if len(args) != 1:
             raise error('wrong number of arguments given to continue')
-        if self._state == 3:
+        if self._cell is not None and getattr(self._cell.run, 'abandoned', False):
             # its execution was aborted while it waited
             return
         if self._state == 2:
@@ -330,20 +352,18 @@ class _GearsFuture:
         self._finish((ok, args[0]))
 
     def _finish(self, value):
-        if self._state == 3:
-            return
         self._state = 2
-        self._value = value
-        _ready.append(self._run.number)
-        _host.wake()
+        if self._cell is not None:
+            # a future that was never returned by its callback is discarded
+            self._cell.finish(value)
 
     def __repr__(self):
         return '<gearsFuture>'
 
 
-# execution number -> (run, state, future, continuations)
+# execution number -> (run, state, continuations)
 _parked = {}
-# parked executions whose future completed, in completion order
+# parked executions a future of which completed, in completion order
 _ready = []
 # > 0 while a callback that may not suspend (an extractor, a batchgroupby reducer) runs
 _no_async_depth = [0]
@@ -357,11 +377,34 @@ def _no_async(f, *a):
         _no_async_depth[0] -= 1
 
 
-def _park(run, fut, apply):
-    fut._run = run
-    fut._apply = apply
+def _returned(run, fut):
+    """A callback returned `fut`: its record waits for it. Returns the cell its outcome will land in."""
+    cell = _Cell(run)
+    fut._cell = cell
     fut._state = 1
-    return _Suspend(fut)
+    return cell
+
+
+def _outcome_of(run, cell, apply):
+    ok, v = cell.value
+    if ok:
+        apply(v)
+    else:
+        # the record becomes an error, as if its callback had raised
+        run.errors.append(str(v))
+        run.stop = True
+
+
+def _park(run, fut, apply):
+    """A record of a one-at-a-time step waits for `fut`: the execution suspends until it completed."""
+    cell = _returned(run, fut)
+
+    def wait():
+        if not cell.done:
+            raise _Suspend(wait)
+        _outcome_of(run, cell, apply)
+
+    return _Suspend(wait)
 
 
 def _emit(nxt, items, after):
@@ -379,12 +422,12 @@ def _emit(nxt, items, after):
 
 
 def _continue(run, conts):
-    """Runs continuations; returns None when done, or the new (future, continuations) of a further suspension."""
+    """Runs continuations; returns None when done, or the continuations of a further suspension."""
     for i, c in enumerate(conts):
         try:
             c()
         except _Suspend as s:
-            return s.fut, s.conts + conts[i + 1:]
+            return s.conts + conts[i + 1:]
         except _FlatError as e:
             run.errors.append(str(e.msg))
         except BaseException as e:
@@ -404,7 +447,7 @@ def parked_ready():
             _loop.pump()
         finally:
             _state = None
-    out = list(_ready)
+    out = list(dict.fromkeys(_ready))
     _ready.clear()
     return out
 
@@ -416,20 +459,12 @@ def resume(number):
     p = _parked.pop(number, None)
     if p is None:
         return True
-    run, st, fut, conts = p
-    ok, v = fut._value
+    run, st, conts = p
     _state = st
     try:
-        if ok:
-            first = lambda: fut._apply(v)
-        else:
-            def first():
-                # the record becomes an error, as if its callback had raised
-                run.errors.append(str(v))
-                run.stop = True
-        nxt = _continue(run, [first] + conts)
+        nxt = _continue(run, conts)
         if nxt is not None:
-            _parked[number] = (run, st, nxt[0], nxt[1])
+            _parked[number] = (run, st, nxt)
             return True
     finally:
         _state = None
@@ -438,10 +473,10 @@ def resume(number):
 
 
 def abandon(number):
-    """An aborted parked execution: forget it (its future's later completion is ignored)."""
+    """An aborted parked execution: forget it (its futures' later completions are ignored)."""
     p = _parked.pop(number, None)
     if p is not None:
-        p[2]._state = 3
+        p[0].abandoned = True
 
 
 # ---------------------------------------------------------------- coroutines (runtime.md section 9.1)
@@ -664,35 +699,71 @@ def _timed(run, idx, f):
 
 
 class _Map:
+    """map, and the base of the steps whose records may wait concurrently (flatmap, filter, foreach): a record
+    whose callback returned a future holds back the ones behind it, up to _MAX_OUTSTANDING of them."""
+
     def __init__(self, run, nxt, f):
         self.run, self.nxt, self.f = run, nxt, f
+        # records waiting to go out, in input order: [cell or None, record, value]
+        self.q = _collections.deque()
+
+    def _call(self, r):
+        return self.f(r)
+
+    def _out(self, r, v):
+        self.nxt.push(v)
 
     def push(self, r):
         try:
-            r = self.f(r)
+            v = self._call(r)
         except BaseException as e:
             _fail(self.run, e)
             return
-        if type(r) is _GearsFuture:
-            raise _park(self.run, r, self.nxt.push)
-        self.nxt.push(r)
+        if type(v) is _GearsFuture:
+            self.q.append([_returned(self.run, v), r, None])
+        elif not self.q:
+            self._out(r, v)
+            return
+        else:
+            self.q.append([None, r, v])
+        self._drain()
+        if len(self.q) >= _MAX_OUTSTANDING:
+            self._room()
+
+    def _room(self):
+        self._drain()
+        if len(self.q) >= _MAX_OUTSTANDING:
+            raise _Suspend(self._room)
+
+    def _drain(self):
+        q = self.q
+        while q:
+            cell, r, v = q[0]
+            if cell is not None and not cell.done:
+                return
+            q.popleft()
+            try:
+                if cell is None:
+                    self._out(r, v)
+                else:
+                    _outcome_of(self.run, cell, lambda x: self._out(r, x))
+            except _Suspend as s:
+                s.conts.append(self._drain)
+                raise
 
     def flush(self):
+        try:
+            self._drain()
+        except _Suspend as s:
+            s.conts.append(self.flush)
+            raise
+        if self.q:
+            raise _Suspend(self.flush)
         self.nxt.flush()
 
 
 class _FlatMap(_Map):
-    def push(self, r):
-        try:
-            res = self.f(r)
-        except BaseException as e:
-            _fail(self.run, e)
-            return
-        if type(res) is _GearsFuture:
-            raise _park(self.run, res, self._out)
-        self._out(res)
-
-    def _out(self, res):
+    def _out(self, r, res):
         if isinstance(res, list):
             # the original emits list elements last to first
             _emit(self.nxt, res[::-1], None)
@@ -701,30 +772,17 @@ class _FlatMap(_Map):
 
 
 class _Filter(_Map):
-    def push(self, r):
-        try:
-            keep = self.f(r)
-            if type(keep) is _GearsFuture:
-                raise _park(self.run, keep, lambda v: self.nxt.push(r) if v else None)
-            keep = bool(keep)
-        except _Suspend:
-            raise
-        except BaseException as e:
-            _fail(self.run, e)
-            return
+    def _call(self, r):
+        keep = self.f(r)
+        return keep if type(keep) is _GearsFuture else bool(keep)
+
+    def _out(self, r, keep):
         if keep:
             self.nxt.push(r)
 
 
 class _ForEach(_Map):
-    def push(self, r):
-        try:
-            res = self.f(r)
-        except BaseException as e:
-            _fail(self.run, e)
-            return
-        if type(res) is _GearsFuture:
-            raise _park(self.run, res, lambda v: self.nxt.push(r))
+    def _out(self, r, v):
         self.nxt.push(r)
 
 
@@ -1676,7 +1734,7 @@ def run_pipeline(run, st=None, park=False):
         try:
             _drive(run, head, _reader_iter(run))
         except _Suspend as s:
-            _parked[run.number] = (run, st, s.fut, s.conts)
+            _parked[run.number] = (run, st, s.conts)
             return True
     finally:
         _state = None

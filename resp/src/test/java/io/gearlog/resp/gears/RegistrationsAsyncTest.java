@@ -181,4 +181,31 @@ class RegistrationsAsyncTest extends GearsTestBase {
             }
         }
     }
+
+    @Test
+    void theRecordsOfAStreamBatchWaitTogetherAndGoOutInOrder() {
+        assertEquals("+OK", rg.call("RG.PYEXECUTE", """
+                blocked = []
+                def park(r):
+                    f = gearsFuture()
+                    blocked.append((r['value']['n'], f))
+                    return f
+                def release(r):
+                    fs = list(blocked)
+                    blocked.clear()
+                    for n, f in reversed(fs):
+                        f.continueRun(n + r[1])
+                    return len(fs)
+                GB('StreamReader').map(park).foreach(lambda x: execute('RPUSH', 'out', x)) \\
+                    .register(prefix='s', batch=3, mode='async_local')
+                GB('CommandReader').map(release).register(trigger='GO', mode='async_local')
+                """));
+        for (String n : new String[]{"1", "2", "3"}) {
+            assertTrue(rg.call("XADD", "s", "*", "n", n).startsWith("\""));
+        }
+        // the three records of the batch wait at once (before: one at a time)
+        await().atMost(Duration.ofSeconds(120)).until(() -> rg.call("RG.TRIGGER", "GO", "!").equals("[\"3\"]"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> rg.call("LLEN", "out").equals(":3"));
+        assertEquals("[\"1!\", \"2!\", \"3!\"]", rg.call("LRANGE", "out", "0", "-1"));
+    }
 }
