@@ -13,6 +13,7 @@ import sys as _sys
 import time as _time
 import traceback as _traceback
 import types as _types
+import weakref as _weakref
 
 SHARD_ID = '0' * 40
 _OWN_FILE = '<gearlog>'
@@ -377,11 +378,16 @@ def _no_async(f, *a):
         _no_async_depth[0] -= 1
 
 
+_LOST = (False, 'Async record did not called continue')
+
+
 def _returned(run, fut):
-    """A callback returned `fut`: its record waits for it. Returns the cell its outcome will land in."""
+    """A callback returned `fut`: its record waits for it. Returns the cell its outcome will land in. A future
+    collected before it was completed fails its record (runtime.md 9.2): nothing can complete it any more."""
     cell = _Cell(run)
     fut._cell = cell
     fut._state = 1
+    _weakref.finalize(fut, cell.finish, _LOST)
     return cell
 
 
@@ -481,12 +487,22 @@ def abandon(number):
 
 # ---------------------------------------------------------------- coroutines (runtime.md section 9.1)
 # asyncio.run() does not work in the sandbox, so step callbacks that return coroutines are driven by this small
-# event loop, on the thread that runs the execution, until they finish: the record waits, later records and the
-# rest of the execution wait with it (Gearlog does not suspend executions).
+# event loop, on the thread that runs the execution. Where the execution may park, a coroutine that waits for
+# something outside the loop suspends its record like a gearsFuture; elsewhere it is driven to its end.
 
 def _make_loop():
     import asyncio
     import heapq
+
+    class _AtomicAwareFuture(asyncio.Future):
+        """createFuture(): awaiting it inside atomic() would hold the server while it waits (runtime.md 3)."""
+
+        def __await__(self):
+            if _host.in_atomic():
+                raise error('await is not allow inside atomic block')
+            return (yield from super().__await__())
+
+        __iter__ = __await__
 
     class Loop(asyncio.AbstractEventLoop):
         def __init__(self):
@@ -516,7 +532,7 @@ def _make_loop():
             pass
 
         def create_future(self):
-            return asyncio.Future(loop=self)
+            return _AtomicAwareFuture(loop=self)
 
         def create_task(self, coro, *, name=None, context=None):
             return asyncio.Task(coro, loop=self)
@@ -671,7 +687,15 @@ def warm_async():
 def _awaiting(f):
     """A step callback that may return a coroutine: it is driven to its end here."""
     def call(*a):
-        r = f(*a)
+        st = _state
+        if st is not None:
+            # one gearsFuture() per callback call
+            saved, st.made = getattr(st, 'made', False), False
+        try:
+            r = f(*a)
+        finally:
+            if st is not None:
+                st.made = saved
         if isinstance(r, _types.CoroutineType):
             if not isAsyncAllow():
                 r.close()
@@ -1897,6 +1921,9 @@ def gearsFuture(*args):
         raise error('Creating async record is not allowed')
     if not getattr(st, 'can_park', False):
         raise error('gearsFuture() is supported by Gearlog only in async and async_local registrations')
+    if getattr(st, 'made', False):
+        raise error('Can not create async record twice on the same step')
+    st.made = True
     return _GearsFuture()
 
 

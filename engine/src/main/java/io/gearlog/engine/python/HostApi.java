@@ -76,6 +76,7 @@ final class HostApi {
             w.closeAtomic();
             return null;
         }));
+        m.put("in_atomic", fn(a -> w.inAtomic()));
         m.put("take_plan", fn(a -> gears.takePlanNumber()));
         m.put("check_register", fn(a -> {
             String kind = a[0].asString();

@@ -208,4 +208,49 @@ class RegistrationsAsyncTest extends GearsTestBase {
         await().atMost(Duration.ofSeconds(60)).until(() -> rg.call("LLEN", "out").equals(":3"));
         assertEquals("[\"1!\", \"2!\", \"3!\"]", rg.call("LRANGE", "out", "0", "-1"));
     }
+
+    @Test
+    void aFutureCollectedBeforeItWasCompletedFailsItsRecord() {
+        assertEquals("+OK", rg.call("RG.PYEXECUTE", """
+                def lose(r):
+                    return gearsFuture()
+                def collect(r):
+                    import gc
+                    # GraalPy runs weakref callbacks after a collection: a second one gives them their turn
+                    gc.collect()
+                    gc.collect()
+                    return 'collected'
+                GB('CommandReader').map(lose).register(trigger='LOSE', mode='async_local')
+                GB('CommandReader').map(collect).register(trigger='GC', mode='async_local')
+                """));
+        try (Rg a = new Rg(server)) {
+            a.send("RG.TRIGGER", "LOSE");
+            await().atMost(Duration.ofSeconds(120)).until(() -> {
+                assertEquals("[\"collected\"]", rg.call("RG.TRIGGER", "GC"));
+                return rg.call("RG.DUMPREGISTRATIONS").contains("\"lastError\", \"Async record did not called continue\"");
+            });
+            assertEquals("-Async record did not called continue", a.read());
+        }
+    }
+
+    @Test
+    void aSecondFutureInOneCallAndAnAwaitInsideAtomicAreRefused() {
+        assertEquals("+OK", rg.call("RG.PYEXECUTE", """
+                def twice(r):
+                    gearsFuture()
+                    return gearsFuture()
+                async def atomic_await(r):
+                    f = createFuture()
+                    with atomic():
+                        await f
+                GB('CommandReader').map(twice).register(trigger='TWICE', mode='async_local')
+                GB('CommandReader').map(atomic_await).register(trigger='ATOMIC', mode='sync')
+                """));
+        String twice = rg.call("RG.TRIGGER", "TWICE");
+        assertTrue(twice.startsWith("-") && twice.contains("gears.error: Can not create async record twice on the same step"),
+                twice);
+        String atomic = rg.call("RG.TRIGGER", "ATOMIC");
+        assertTrue(atomic.startsWith("-") && atomic.contains("gears.error: await is not allow inside atomic block"), atomic);
+        assertEquals("+PONG", rg.call("PING"));
+    }
 }
