@@ -1966,10 +1966,18 @@ def registerTE(*args):
         raise error('time argument must be a long')
     if not isinstance(callback, _types.FunctionType):
         raise error('callback must be a function')
-    if key is not None:
-        raise error('registerTE with keyName is not supported yet by Gearlog')
+    if key is not None and not isinstance(key, str):
+        raise error('key name must be a string')
     if _mode() not in ('script', 'exec'):
-        # re-evaluating a session's script after a restart: time events without a key are not persisted
+        # re-evaluating a session's script after a restart: time events without a key are not persisted, and one
+        # with a key came back with its key (which therefore exists)
+        return key is None
+    if key is not None:
+        sid = None if _state is None else _state.session
+        blob = _dump_callback(callback)
+        if not _host.register_te_key(seconds, key, sid or '', blob):
+            return False
+        _keyed_time_events[blob] = callback
         return True
     _time_event_ids[0] += 1
     tid = _time_event_ids[0]
@@ -1994,6 +2002,49 @@ def fire_time_event(tid):
             raise
         _host.log('warning', 'GEARS: time event callback failed: ' + format_error(e))
         _time_events.pop(tid, None)
+        return False
+    finally:
+        _state = None
+
+
+# callbacks of time events stored in keys, by their pickled form (the form the key keeps)
+_keyed_time_events = {}
+
+
+def _dump_callback(f):
+    buf = _io.BytesIO()
+    try:
+        _PlanPickler(buf).dump((_sys.version, f))
+    except BaseException as e:
+        raise error('Error occured when serialized a python callback, callback=%s error=%s'
+                    % (getattr(f, '__name__', 'callback'), e))
+    return buf.getvalue().decode('latin-1')
+
+
+def fire_keyed_time_event(blob, sid):
+    """Calls the callback of a time event stored in a key (unpickled into its session's globals the first time
+    this context fires it); False when it raised: the timer stops (runtime.md section 8)."""
+    global _unpickle_globals, _state
+    f = _keyed_time_events.get(blob)
+    if f is None:
+        s = _sessions.get(sid)
+        _unpickle_globals = s.g if s is not None else session_globals()
+        try:
+            version, f = _pickle.loads(blob.encode('latin-1'))
+        finally:
+            _unpickle_globals = None
+        if version != _sys.version:
+            raise error('the time event was serialized by another Python version (%s)' % version)
+        _keyed_time_events[blob] = f
+    _state = _State('exec', sid or None)
+    try:
+        f()
+        return True
+    except BaseException as e:
+        if _host.stopping():
+            raise
+        _host.log('warning', 'GEARS: time event callback failed: ' + format_error(e))
+        _keyed_time_events.pop(blob, None)
         return False
     finally:
         _state = None

@@ -212,6 +212,7 @@ public final class GearsService {
             }
         }
         registrations.activateAfterRestart();
+        scheduleRecoveredTimeEvents();
         for (Execution e : left) {
             if (!e.finished() && e.registration != null && !e.registration.removed && !e.registration.sync()
                     && (e.inputKind == Registrations.KIND_KEYS || e.inputKind == Registrations.KIND_ARGS)) {
@@ -772,6 +773,37 @@ public final class GearsService {
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ---- time events stored in keys (registerTE with keyName)
+
+    /** Time events stored in keys (live and recovered), by key; each fires while its key still holds it. */
+    private final Map<Key, TimeEventValue> keyedTimeEvents = new java.util.LinkedHashMap<>();
+
+    /** The rg.__timeevent command stored {@code v} under {@code key} (live, recovery, snapshot load). */
+    void timeEventStored(Key key, TimeEventValue v) {
+        keyedTimeEvents.put(key, v);
+    }
+
+    /** True while {@code key} of database 0 still holds {@code v} (deleting the key cancels its time event). */
+    public boolean timeEventInPlace(Key key, TimeEventValue v) {
+        RValue cur = engine.keyspace().db(0).peek(key);
+        boolean in = cur == v && (!cur.hasExpire() || cur.expireAt() > engine.engineTime());
+        if (!in && keyedTimeEvents.get(key) == v) {
+            keyedTimeEvents.remove(key);
+        }
+        return in;
+    }
+
+    /** After a restart: the recovered time events fire again, in their session's home worker (else worker 0). */
+    private void scheduleRecoveredTimeEvents() {
+        for (Map.Entry<Key, TimeEventValue> e : new ArrayList<>(keyedTimeEvents.entrySet())) {
+            if (!timeEventInPlace(e.getKey(), e.getValue())) {
+                continue;
+            }
+            Session s = registrations.session(e.getValue().session);
+            python().addKeyedTimeEvent(s != null ? s.home : 0, e.getKey(), e.getValue());
+        }
     }
 
     // ---- watchdog, stats, info

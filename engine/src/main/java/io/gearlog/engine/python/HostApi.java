@@ -112,6 +112,27 @@ final class HostApi {
                 return null;
             });
         }));
+        m.put("register_te_key", fn(a -> {
+            long seconds = a[0].asLong();
+            byte[] key = a[1].asString().getBytes(StandardCharsets.UTF_8);
+            String sid = a[2].asString();
+            byte[] blob = a[3].asString().getBytes(StandardCharsets.ISO_8859_1);
+            int worker = w.engineBound ? -1 : w.index;
+            long origin = w.origin;
+            var client = w.executeClient();
+            return w.onEngine(eng -> {
+                byte[][] argv = {io.gearlog.engine.gears.TimeEventValue.COMMAND.getBytes(StandardCharsets.US_ASCII), key,
+                        Long.toString(seconds).getBytes(StandardCharsets.US_ASCII), sid.getBytes(StandardCharsets.UTF_8), blob};
+                Object r = gears.executeCommand(client, argv, origin);
+                if (!(r instanceof Long n) || n != 1) {
+                    return false;
+                }
+                io.gearlog.engine.keyspace.Key k = new io.gearlog.engine.keyspace.Key(key);
+                var v = (io.gearlog.engine.gears.TimeEventValue) eng.keyspace().db(0).peek(k);
+                gears.python().addKeyedTimeEvent(worker, k, v);
+                return true;
+            });
+        }));
         m.put("override_reply", fn(a -> {
             byte[] resp = a[0].asString().getBytes(StandardCharsets.ISO_8859_1);
             long exec = w.origin;

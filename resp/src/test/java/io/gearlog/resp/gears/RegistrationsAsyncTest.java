@@ -253,4 +253,30 @@ class RegistrationsAsyncTest extends GearsTestBase {
         assertTrue(atomic.startsWith("-") && atomic.contains("gears.error: await is not allow inside atomic block"), atomic);
         assertEquals("+PONG", rg.call("PING"));
     }
+
+    @Test
+    void registerTEWithAKeyNameStoresItsTimerInTheKeyAndDeletingTheKeyCancelsIt() {
+        String script = """
+                def tick():
+                    execute('INCR', 'ticks')
+                GB('ShardsIDReader').map(lambda x: str(registerTE(1, tick, 'te:tick'))).run()
+                """;
+        assertEquals("[[\"True\"], []]", py(script));
+        // the key exists: nothing more is scheduled
+        assertEquals("[[\"False\"], []]", py(script));
+        assertEquals("+rg_timeev", rg.call("TYPE", "te:tick"));
+        assertEquals("-WRONGTYPE Operation against a key holding the wrong kind of value", rg.call("GET", "te:tick"));
+        String err = py("registerTE(1, lambda: None, 5)");
+        assertTrue(err.startsWith("-") && err.contains("gears.error: key name must be a string"), err);
+        // clients cannot create one themselves
+        assertTrue(rg.call("RG.__TIMEEVENT", "k", "1", "s", "x").startsWith("-ERR unknown command 'RG.__TIMEEVENT'"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> rg.call("GET", "ticks").equals("\"2\""));
+        assertEquals(":1", rg.call("DEL", "te:tick"));
+        String after = rg.call("GET", "ticks");
+        // at most a tick already on its way lands after the DEL; then nothing
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> {
+            long n = Long.parseLong(rg.call("GET", "ticks").replace("\"", ""));
+            return n <= Long.parseLong(after.replace("\"", "")) + 1;
+        });
+    }
 }
