@@ -421,7 +421,11 @@ public final class GearsCommands {
             return;
         }
         if (dead) {
-            r.array(0);
+            List<Session> l = regs.deadSessions();
+            r.array(l.size());
+            for (Session s : l) {
+                regs.writeSession(r, s, verbose);
+            }
             return;
         }
         r.array(g.sessions().size());

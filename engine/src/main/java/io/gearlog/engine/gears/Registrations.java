@@ -346,6 +346,9 @@ public final class Registrations implements KeyspaceEventListener {
         if (streamRegs.remove(r)) {
             g.streams().removed(r);
         }
+        if (!r.unfinished.isEmpty()) {
+            r.session.lingering.add(r);
+        }
         r.session.registrations.remove(r);
         if (r.session.registrations.isEmpty()) {
             unlink(r.session);
@@ -356,6 +359,33 @@ public final class Registrations implements KeyspaceEventListener {
         s.linked = false;
         if (sessions.get(s.id) == s) {
             sessions.remove(s.id);
+        }
+        if (!s.lingering.isEmpty() && !dead.contains(s)) {
+            dead.add(s);
+        }
+    }
+
+    /**
+     * Sessions that left the session table (upgraded, replaced, or their last registration unregistered) while
+     * executions of their registrations still run: RG.PYDUMPSESSIONS DEAD lists them until those end.
+     */
+    private final List<Session> dead = new ArrayList<>();
+
+    /** Dead sessions, by id. */
+    public List<Session> deadSessions() {
+        List<Session> l = new ArrayList<>(dead);
+        l.sort(java.util.Comparator.comparing(x -> x.id));
+        return l;
+    }
+
+    /** An execution of a removed registration ended: its session may be unreferenced now. */
+    private void releaseLingering(Registration r) {
+        if (!r.removed || !r.unfinished.isEmpty()) {
+            return;
+        }
+        Session s = r.session;
+        if (s.lingering.remove(r) && s.lingering.isEmpty()) {
+            dead.remove(s);
         }
     }
 
@@ -968,6 +998,7 @@ public final class Registrations implements KeyspaceEventListener {
     void finished(Execution e) {
         Registration r = e.registration;
         r.unfinished.remove(e);
+        releaseLingering(r);
         if (e.errors.isEmpty()) {
             r.numSuccess++;
             r.lastError = null;
@@ -983,6 +1014,7 @@ public final class Registrations implements KeyspaceEventListener {
     void aborted(Execution e) {
         Registration r = e.registration;
         r.unfinished.remove(e);
+        releaseLingering(r);
         r.numAborted++;
         keep(r, e);
     }
@@ -1303,6 +1335,9 @@ public final class Registrations implements KeyspaceEventListener {
         for (Registration r : s.registrations) {
             n += r.unfinished.size();
         }
+        for (Registration r : s.lingering) {
+            n += r.unfinished.size();
+        }
         return n;
     }
 
@@ -1343,13 +1378,17 @@ public final class Registrations implements KeyspaceEventListener {
         out.bulk("requirements");
         out.array(0);
         out.bulk("registrations");
-        out.array(s.registrations.size());
+        out.array(s.registrations.size() + s.lingering.size());
         for (Registration r : s.registrations) {
             if (verbose) {
                 writeEntry(out, r, false);
             } else {
                 out.bulk(r.id);
             }
+        }
+        for (Registration r : s.lingering) {
+            // removed: a VERBOSE entry of a vanished registration is its id (commands.md)
+            out.bulk(r.id);
         }
     }
 

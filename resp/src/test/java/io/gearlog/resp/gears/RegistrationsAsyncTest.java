@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -278,5 +280,41 @@ class RegistrationsAsyncTest extends GearsTestBase {
             long n = Long.parseLong(rg.call("GET", "ticks").replace("\"", ""));
             return n <= Long.parseLong(after.replace("\"", "")) + 1;
         });
+    }
+
+    @Test
+    void anUpgradedSessionIsDeadWhileAnExecutionOfItsOldRegistrationRuns() {
+        assertEquals("+OK", rg.call("RG.PYEXECUTE", """
+                import asyncio
+                async def wait(r):
+                    while execute('GET', 'go') is None:
+                        await asyncio.sleep(0.05)
+                    return 'v1 done'
+                GB('CommandReader').map(wait).register(trigger='WAITV', mode='async_local')
+                """, "ID", "app"));
+        Matcher m = Pattern.compile("\"id\", \"(" + SHARD + "[0-9]+)\"").matcher(rg.call("RG.DUMPREGISTRATIONS"));
+        assertTrue(m.find());
+        String oldId = m.group(1);
+        try (Rg a = new Rg(server)) {
+            a.send("RG.TRIGGER", "WAITV");
+            await().atMost(Duration.ofSeconds(120)).until(RegistrationsAsyncTest::running);
+            assertEquals("[]", rg.call("RG.PYDUMPSESSIONS", "DEAD"));
+            assertEquals("+OK", rg.call("RG.PYEXECUTE", "GB('CommandReader').map(lambda r: 'v2')"
+                    + ".register(trigger='WAITV', mode='async_local')", "ID", "app", "UPGRADE"));
+            String dead = "[[\"ID\", \"app\", \"sessionDescription\", nil, \"refCount\", :1, \"linked\", \"None\", "
+                    + "\"dead\", \"true\", \"requirementInstallationNeeded\", :0, \"requirements\", [], \"registrations\", "
+                    + "[\"" + oldId + "\"]]]";
+            assertEquals(dead, rg.call("RG.PYDUMPSESSIONS", "DEAD"));
+            // VERBOSE renders the vanished registration as its id
+            assertEquals(dead, rg.call("RG.PYDUMPSESSIONS", "VERBOSE", "DEAD"));
+            String live = rg.call("RG.PYDUMPSESSIONS");
+            assertTrue(live.startsWith("[[\"ID\", \"app\", \"sessionDescription\", nil, \"refCount\", :1, \"linked\", "
+                    + "\"primary\", \"dead\", \"false\"") && !live.contains(oldId), live);
+            assertEquals("[\"v2\"]", rg.call("RG.TRIGGER", "WAITV"));
+            assertEquals("+OK", rg.call("SET", "go", "1"));
+            assertEquals("[\"v1 done\"]", a.read());
+        }
+        // its last execution ended: nothing references the old session any more
+        assertEquals("[]", rg.call("RG.PYDUMPSESSIONS", "DEAD"));
     }
 }
