@@ -446,16 +446,16 @@ def _continue(run, conts):
 def parked_ready():
     """Moves the Gears loop on (coroutines whose futures were set), then gives the numbers of parked executions
     that can go on (Java resumes each with resume())."""
-    global _state
+    global _state, _ready
     if _loop is not None:
         _state = _State('exec', None)
         try:
             _loop.pump()
         finally:
             _state = None
-    out = list(dict.fromkeys(_ready))
-    _ready.clear()
-    return out
+    # swapped, not cleared: a finalizer may append while this runs (_Cell.finish reads the global each time)
+    out, _ready = _ready, []
+    return list(dict.fromkeys(out))
 
 
 def resume(number):

@@ -64,6 +64,26 @@ class RegistrationsAsyncTest extends GearsTestBase {
     }
 
     @Test
+    void abortingASyncExecutionThatWaitsInTheBackgroundEndsIt() {
+        assertEquals("+OK", rg.call("RG.PYEXECUTE", """
+                def wait(r):
+                    return gearsFuture()
+                GB('CommandReader').map(wait).register(trigger='WAIT', mode='sync')
+                """));
+        try (Rg a = new Rg(server)) {
+            a.send("RG.TRIGGER", "WAIT");
+            await().atMost(Duration.ofSeconds(120)).until(RegistrationsAsyncTest::running);
+            Matcher m = Pattern.compile("\"executionId\", \"([^\"]+)\", \"status\", \"running\"")
+                    .matcher(rg.call("RG.DUMPEXECUTIONS"));
+            assertTrue(m.find());
+            assertEquals("+OK", rg.call("RG.ABORTEXECUTION", m.group(1)));
+            String reply = a.read();
+            assertTrue(reply.startsWith("-") && reply.contains("gears.forcestopped: Execution was aborted"), reply);
+        }
+        assertTrue(!running());
+    }
+
+    @Test
     void aSyncGearsFutureIsCompletedByAnotherSyncExecution() {
         // examples.md 22 with sync registrations
         assertEquals("+OK", rg.call("RG.PYEXECUTE", """
