@@ -684,6 +684,45 @@ def warm_async():
         _loop = _make_loop()
 
 
+class _Bound:
+    """A step's coroutine whose every step runs as part of its execution (call_next, override_reply and the
+    EFFECT origin of execute() work), also when the Gears loop moves it on after a park."""
+    __slots__ = ('coro', 'st')
+
+    def __init__(self, coro, st):
+        self.coro = coro
+        self.st = st
+
+    def _step(self, f, *a):
+        global _state
+        saved = _state
+        _state = self.st
+        prev = _host.swap_origin(self.st.number)
+        try:
+            return f(*a)
+        finally:
+            _state = saved
+            _host.swap_origin(prev)
+
+    def send(self, v):
+        return self._step(self.coro.send, v)
+
+    def throw(self, *a):
+        return self._step(self.coro.throw, *a)
+
+    def close(self):
+        return self.coro.close()
+
+    def __await__(self):
+        return self
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self.send(None)
+
+
 def _awaiting(f):
     """A step callback that may return a coroutine: it is driven to its end here."""
     def call(*a):
@@ -702,6 +741,8 @@ def _awaiting(f):
                 # raised by the runtime itself, not by Python code: never a traceback
                 raise _FlatError("Error type: <class 'gears.error'>, Value: Creating async record is not allowed")
             st = _state
+            if st is not None:
+                r = _Bound(r, st)
             return _get_loop().drive(r, getattr(st, 'can_park', False) and _no_async_depth[0] == 0)
         return r
     return call

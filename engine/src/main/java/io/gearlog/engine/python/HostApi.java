@@ -77,6 +77,12 @@ final class HostApi {
             return null;
         }));
         m.put("in_atomic", fn(a -> w.inAtomic()));
+        // a coroutine step of an execution, run by the Gears loop: its writes are that execution's EFFECT records
+        m.put("swap_origin", fn(a -> {
+            long prev = w.origin;
+            w.origin = a[0].asLong();
+            return prev;
+        }));
         m.put("take_plan", fn(a -> gears.takePlanNumber()));
         m.put("check_register", fn(a -> {
             String kind = a[0].asString();

@@ -150,6 +150,16 @@ class RegistrationsAsyncTest extends GearsTestBase {
                 GB('CommandReader').map(slow).register(hook='hget', mode='sync')
                 """));
         assertEquals("\"hooked h\"", rg.call("HGET", "h", "f"));
+        // call_next from the coroutine after its park: it still runs as part of its hook execution
+        assertEquals("+OK", rg.call("RG.PYEXECUTE", """
+                import asyncio
+                async def tenfold(r):
+                    await asyncio.sleep(0.1)
+                    return call_next(r[1], int(r[2]) * 10)
+                GB('CommandReader').map(tenfold).register(hook='incrby', keyprefix='ch:', mode='sync')
+                """));
+        assertEquals("\"20\"", rg.call("INCRBY", "ch:1", "2"));
+        assertEquals("\"20\"", rg.call("GET", "ch:1"));
     }
 
     @Test
