@@ -163,6 +163,23 @@ class RegistrationsAsyncTest extends GearsTestBase {
     }
 
     @Test
+    void aSyncCommandsInterceptionThatAwaitsRepliesWhenItEnds() {
+        // readers.md `commands`: the intercepted GET waits for the execution that moved to the background
+        assertEquals("+OK", rg.call("RG.PYEXECUTE", """
+                import asyncio
+                async def late(r):
+                    await asyncio.sleep(0.1)
+                    override_reply('late ' + r['key'])
+                GB().foreach(late).register(prefix='lc:*', commands=['get'], mode='sync')
+                """));
+        assertEquals("\"late lc:a\"", rg.call("GET", "lc:a"));
+        assertEquals("+OK", rg.call("MULTI"));
+        assertEquals("+QUEUED", rg.call("GET", "lc:b"));
+        // inside MULTI it cannot wait: the coroutine fails and GET answers for itself
+        assertEquals("[nil]", rg.call("EXEC"));
+    }
+
+    @Test
     void aSyncKeysReaderExecutionThatAwaitsEndsAfterItsCommand() {
         assertEquals("+OK", rg.call("RG.PYEXECUTE", """
                 import asyncio
