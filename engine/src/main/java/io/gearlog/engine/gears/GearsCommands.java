@@ -341,7 +341,7 @@ public final class GearsCommands {
             ctx.reply().ok();
             return;
         }
-        if (e.status() == Execution.Status.CREATED) {
+        if (e.notStarted()) {
             g.abortNotStarted(e);
             ctx.reply().ok();
             return;

@@ -508,6 +508,23 @@ public final class GearsService {
         return true;
     }
 
+    /**
+     * A sync execution suspended and goes on in the background: it shows {@code created} until it resumes
+     * (spec README 5.1).
+     */
+    public void suspendedInline(Execution e) {
+        if (e.status == Execution.Status.RUNNING) {
+            e.status = Execution.Status.CREATED;
+        }
+    }
+
+    /** A suspended sync execution resumes in the background. */
+    public void resumedInBackground(Execution e) {
+        if (e.status == Execution.Status.CREATED && e.interrupter != null) {
+            e.status = Execution.Status.RUNNING;
+        }
+    }
+
     /** The worker finished it (normally or interrupted). */
     public void finish(Execution e, List<byte[]> results, List<String> errors, long totalMillis, long readMillis,
                        long[] stepMillis) {

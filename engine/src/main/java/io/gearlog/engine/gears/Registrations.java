@@ -312,7 +312,7 @@ public final class Registrations implements KeyspaceEventListener {
         remove(r);
         if (abortPending) {
             for (Execution e : new ArrayList<>(r.unfinished)) {
-                if (e.status() == Execution.Status.CREATED) {
+                if (e.notStarted()) {
                     g.abortNotStarted(e);
                 }
             }

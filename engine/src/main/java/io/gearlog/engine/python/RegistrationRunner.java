@@ -128,6 +128,9 @@ final class RegistrationRunner {
         if (o != null && o.isBoolean() && o.asBoolean() && fatal == null && !w.isCancelled()) {
             // a record suspended on a gearsFuture: the execution stays running, the worker goes on
             w.parked.put(ex.number, new Worker.Parked(ex, totalNanos));
+            if (w.engineBound) {
+                gears.suspendedInline(ex);
+            }
             return;
         }
         complete(w, gears, ex, o, fatal, totalNanos);
@@ -196,6 +199,7 @@ final class RegistrationRunner {
         if (w.engineBound) {
             // a sync execution going on in the background: it is the engine context's outermost execution now
             w.depth++;
+            gears.resumedInBackground(ex);
         }
         w.runningNow(ex);
         try {
@@ -218,6 +222,9 @@ final class RegistrationRunner {
         long totalNanos = p.nanos() + System.nanoTime() - t0;
         if (o != null && o.isBoolean() && o.asBoolean() && fatal == null && !w.isCancelled()) {
             w.parked.put(ex.number, new Worker.Parked(ex, totalNanos));
+            if (w.engineBound) {
+                gears.suspendedInline(ex);
+            }
             return;
         }
         complete(w, gears, ex, o, fatal, totalNanos);
