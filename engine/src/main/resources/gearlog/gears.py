@@ -1961,7 +1961,7 @@ def gearsFuture(*args):
     if not getattr(st, 'allow_async', True):
         raise error('Creating async record is not allowed')
     if not getattr(st, 'can_park', False):
-        raise error('gearsFuture() is supported by Gearlog only in async and async_local registrations')
+        raise error('gearsFuture() is not supported by Gearlog in a run() called inside an execution')
     if getattr(st, 'made', False):
         raise error('Can not create async record twice on the same step')
     st.made = True
