@@ -274,15 +274,31 @@ class RegistrationsAsyncTest extends GearsTestBase {
                     gc.collect()
                     gc.collect()
                     return 'collected'
+                def diag(r):
+                    import gears, gc, weakref
+                    alive = [f.peek() is not None for f in weakref.finalize._registry]
+                    return repr((alive, list(gears._parked), list(gears._ready), gc.isenabled()))
                 GB('CommandReader').map(lose).register(trigger='LOSE', mode='async_local')
                 GB('CommandReader').map(collect).register(trigger='GC', mode='async_local')
+                GB('CommandReader').map(diag).register(trigger='DIAG', mode='async_local')
                 """));
         try (Rg a = new Rg(server)) {
             a.send("RG.TRIGGER", "LOSE");
-            await().atMost(Duration.ofSeconds(120)).until(() -> {
-                assertEquals("[\"collected\"]", rg.call("RG.TRIGGER", "GC"));
-                return rg.call("RG.DUMPREGISTRATIONS").contains("\"lastError\", \"Async record did not called continue\"");
-            });
+            try {
+                await().atMost(Duration.ofSeconds(120)).until(() -> {
+                    assertEquals("[\"collected\"]", rg.call("RG.TRIGGER", "GC"));
+                    return rg.call("RG.DUMPREGISTRATIONS").contains("\"lastError\", \"Async record did not called continue\"");
+                });
+            } catch (RuntimeException | AssertionError e) {
+                // say what the context holds, and leave no parked execution behind for the other tests
+                System.out.println("finalizers alive, parked, ready, gc enabled: " + rg.call("RG.TRIGGER", "DIAG"));
+                Matcher m = Pattern.compile("\"executionId\", \"([^\"]+)\", \"status\", \"running\"")
+                        .matcher(rg.call("RG.DUMPEXECUTIONS"));
+                while (m.find()) {
+                    rg.call("RG.ABORTEXECUTION", m.group(1));
+                }
+                throw e;
+            }
             assertEquals("-Async record did not called continue", a.read());
         }
     }
