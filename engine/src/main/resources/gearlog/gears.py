@@ -4,6 +4,7 @@
 # Frames of this file are hidden from the tracebacks users see (its source name is '<gearlog>').
 
 import builtins
+import collections as _collections
 import copy as _copy
 import os as _os
 import posix as _posix
@@ -12,6 +13,7 @@ import sys as _sys
 import time as _time
 import traceback as _traceback
 import types as _types
+import weakref as _weakref
 
 SHARD_ID = '0' * 40
 _OWN_FILE = '<gearlog>'
@@ -342,27 +344,48 @@ def _fail(run, e):
 
 
 # ---------------------------------------------------------------- suspended records (runtime.md section 9.2)
-# A step callback that returns a gearsFuture parks the execution: the sink raises _Suspend, which unwinds to
-# run_pipeline; every frame on the way that still had work to do (the rest of a flatmap list, a flush) appends
-# it to `conts`. The execution is kept in _parked and the worker is free. continueRun/continueFailed ask Java to
-# queue resume() on this context's thread, which applies the value where the record stopped and then runs the
-# continuations in order (a new suspension carries the ones not run yet).
+# A step callback that returns a gearsFuture suspends its record. map, flatmap, filter and foreach keep pulling
+# input while up to _MAX_OUTSTANDING of their records wait (their output keeps the input order); the other steps
+# handle one record at a time. When nothing can go on, the sink raises _Suspend, which unwinds to run_pipeline;
+# every frame on the way that still had work to do (the rest of a flatmap list, a flush, the reader) appends it to
+# `conts`. The execution is kept in _parked and the worker is free. Completing a future asks Java to queue
+# resume() on this context's thread, which runs the continuations in order (a further suspension carries the
+# ones not run yet). A future's outcome lands in its _Cell, which the parked execution holds instead of the
+# future itself.
+
+_MAX_OUTSTANDING = 1000
+
 
 class _Suspend(BaseException):
-    def __init__(self, fut):
-        self.fut = fut
-        self.conts = []
+    def __init__(self, cont=None):
+        self.conts = [] if cont is None else [cont]
+
+
+class _Cell:
+    """Where a returned future's outcome lands: (ok, value) once done."""
+    __slots__ = ('run', 'done', 'value')
+
+    def __init__(self, run):
+        self.run = run
+        self.done = False
+        self.value = None
+
+    def finish(self, value):
+        if self.done or getattr(self.run, 'abandoned', False):
+            return
+        self.done = True
+        self.value = value
+        _ready.append(self.run.number)
+        _host.wake()
 
 
 class _GearsFuture:
-    __slots__ = ('_run', '_apply', '_state', '_value')
+    __slots__ = ('_cell', '_state', '__weakref__')
 
     def __init__(self):
-        self._run = None
-        self._apply = None
-        # 0 created, 1 returned by its callback (parked), 2 completed, 3 its execution was aborted
+        self._cell = None
+        # 0 created, 1 returned by its callback (its record waits), 2 completed
         self._state = 0
-        self._value = None
 
     def continueRun(self, *args):
         self._complete(True, args)
@@ -373,7 +396,7 @@ class _GearsFuture:
     def _complete(self, ok, args):
         if len(args) != 1:
             raise error('wrong number of arguments given to continue')
-        if self._state == 3:
+        if self._cell is not None and getattr(self._cell.run, 'abandoned', False):
             # its execution was aborted while it waited
             return
         if self._state == 2:
@@ -383,20 +406,18 @@ class _GearsFuture:
         self._finish((ok, args[0]))
 
     def _finish(self, value):
-        if self._state == 3:
-            return
         self._state = 2
-        self._value = value
-        _ready.append(self._run.number)
-        _host.wake()
+        if self._cell is not None:
+            # a future that was never returned by its callback is discarded
+            self._cell.finish(value)
 
     def __repr__(self):
         return '<gearsFuture>'
 
 
-# execution number -> (run, state, future, continuations)
+# execution number -> (run, state, continuations)
 _parked = {}
-# parked executions whose future completed, in completion order
+# parked executions a future of which completed, in completion order
 _ready = []
 # > 0 while a callback that may not suspend (an extractor, a batchgroupby reducer) runs
 _no_async_depth = [0]
@@ -410,11 +431,39 @@ def _no_async(f, *a):
         _no_async_depth[0] -= 1
 
 
-def _park(run, fut, apply):
-    fut._run = run
-    fut._apply = apply
+_LOST = (False, 'Async record did not called continue')
+
+
+def _returned(run, fut):
+    """A callback returned `fut`: its record waits for it. Returns the cell its outcome will land in. A future
+    collected before it was completed fails its record (runtime.md 9.2): nothing can complete it any more."""
+    cell = _Cell(run)
+    fut._cell = cell
     fut._state = 1
-    return _Suspend(fut)
+    _weakref.finalize(fut, cell.finish, _LOST)
+    return cell
+
+
+def _outcome_of(run, cell, apply):
+    ok, v = cell.value
+    if ok:
+        apply(v)
+    else:
+        # the record becomes an error, as if its callback had raised
+        run.errors.append(str(v))
+        run.stop = True
+
+
+def _park(run, fut, apply):
+    """A record of a one-at-a-time step waits for `fut`: the execution suspends until it completed."""
+    cell = _returned(run, fut)
+
+    def wait():
+        if not cell.done:
+            raise _Suspend(wait)
+        _outcome_of(run, cell, apply)
+
+    return _Suspend(wait)
 
 
 def _emit(nxt, items, after):
@@ -432,12 +481,12 @@ def _emit(nxt, items, after):
 
 
 def _continue(run, conts):
-    """Runs continuations; returns None when done, or the new (future, continuations) of a further suspension."""
+    """Runs continuations; returns None when done, or the continuations of a further suspension."""
     for i, c in enumerate(conts):
         try:
             c()
         except _Suspend as s:
-            return s.fut, s.conts + conts[i + 1:]
+            return s.conts + conts[i + 1:]
         except _FlatError as e:
             run.errors.append(str(e.msg))
         except BaseException as e:
@@ -450,16 +499,16 @@ def _continue(run, conts):
 def parked_ready():
     """Moves the Gears loop on (coroutines whose futures were set), then gives the numbers of parked executions
     that can go on (Java resumes each with resume())."""
-    global _state
+    global _state, _ready
     if _loop is not None:
         _state = _State('exec', None)
         try:
             _loop.pump()
         finally:
             _state = None
-    out = list(_ready)
-    _ready.clear()
-    return out
+    # swapped, not cleared: a finalizer may append while this runs (_Cell.finish reads the global each time)
+    out, _ready = _ready, []
+    return list(dict.fromkeys(out))
 
 
 def resume(number):
@@ -469,20 +518,12 @@ def resume(number):
     p = _parked.pop(number, None)
     if p is None:
         return True
-    run, st, fut, conts = p
-    ok, v = fut._value
+    run, st, conts = p
     _state = st
     try:
-        if ok:
-            first = lambda: fut._apply(v)
-        else:
-            def first():
-                # the record becomes an error, as if its callback had raised
-                run.errors.append(str(v))
-                run.stop = True
-        nxt = _continue(run, [first] + conts)
+        nxt = _continue(run, conts)
         if nxt is not None:
-            _parked[number] = (run, st, nxt[0], nxt[1])
+            _parked[number] = (run, st, nxt)
             return True
     finally:
         _state = None
@@ -492,20 +533,30 @@ def resume(number):
 
 
 def abandon(number):
-    """An aborted parked execution: forget it (its future's later completion is ignored)."""
+    """An aborted parked execution: forget it (its futures' later completions are ignored)."""
     p = _parked.pop(number, None)
     if p is not None:
-        p[2]._state = 3
+        p[0].abandoned = True
 
 
 # ---------------------------------------------------------------- coroutines (runtime.md section 9.1)
 # asyncio.run() does not work in the sandbox, so step callbacks that return coroutines are driven by this small
-# event loop, on the thread that runs the execution, until they finish: the record waits, later records and the
-# rest of the execution wait with it (Gearlog does not suspend executions).
+# event loop, on the thread that runs the execution. Where the execution may park, a coroutine that waits for
+# something outside the loop suspends its record like a gearsFuture; elsewhere it is driven to its end.
 
 def _make_loop():
     import asyncio
     import heapq
+
+    class _AtomicAwareFuture(asyncio.Future):
+        """createFuture(): awaiting it inside atomic() would hold the server while it waits (runtime.md 3)."""
+
+        def __await__(self):
+            if _host.in_atomic():
+                raise error('await is not allow inside atomic block')
+            return (yield from super().__await__())
+
+        __iter__ = __await__
 
     class Loop(asyncio.AbstractEventLoop):
         def __init__(self):
@@ -535,7 +586,7 @@ def _make_loop():
             pass
 
         def create_future(self):
-            return asyncio.Future(loop=self)
+            return _AtomicAwareFuture(loop=self)
 
         def create_task(self, coro, *, name=None, context=None):
             return asyncio.Task(coro, loop=self)
@@ -687,16 +738,65 @@ def warm_async():
         _loop = _make_loop()
 
 
+class _Bound:
+    """A step's coroutine whose every step runs as part of its execution (call_next, override_reply and the
+    EFFECT origin of execute() work), also when the Gears loop moves it on after a park."""
+    __slots__ = ('coro', 'st')
+
+    def __init__(self, coro, st):
+        self.coro = coro
+        self.st = st
+
+    def _step(self, f, *a):
+        global _state
+        saved = _state
+        _state = self.st
+        prev = _host.swap_origin(self.st.number)
+        try:
+            return f(*a)
+        finally:
+            _state = saved
+            _host.swap_origin(prev)
+
+    def send(self, v):
+        return self._step(self.coro.send, v)
+
+    def throw(self, *a):
+        return self._step(self.coro.throw, *a)
+
+    def close(self):
+        return self.coro.close()
+
+    def __await__(self):
+        return self
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self.send(None)
+
+
 def _awaiting(f):
     """A step callback that may return a coroutine: it is driven to its end here."""
     def call(*a):
-        r = f(*a)
+        st = _state
+        if st is not None:
+            # one gearsFuture() per callback call
+            saved, st.made = getattr(st, 'made', False), False
+        try:
+            r = f(*a)
+        finally:
+            if st is not None:
+                st.made = saved
         if isinstance(r, _types.CoroutineType):
             if not isAsyncAllow():
                 r.close()
                 # raised by the runtime itself, not by Python code: never a traceback
                 raise _FlatError("Error type: <class 'gears.error'>, Value: Creating async record is not allowed")
             st = _state
+            if st is not None:
+                r = _Bound(r, st)
             return _get_loop().drive(r, getattr(st, 'can_park', False) and _no_async_depth[0] == 0)
         return r
     return call
@@ -883,35 +983,71 @@ def profile_report(*tables):
 
 
 class _Map:
+    """map, and the base of the steps whose records may wait concurrently (flatmap, filter, foreach): a record
+    whose callback returned a future holds back the ones behind it, up to _MAX_OUTSTANDING of them."""
+
     def __init__(self, run, nxt, f):
         self.run, self.nxt, self.f = run, nxt, f
+        # records waiting to go out, in input order: [cell or None, record, value]
+        self.q = _collections.deque()
+
+    def _call(self, r):
+        return self.f(r)
+
+    def _out(self, r, v):
+        self.nxt.push(v)
 
     def push(self, r):
         try:
-            r = self.f(r)
+            v = self._call(r)
         except BaseException as e:
             _fail(self.run, e)
             return
-        if type(r) is _GearsFuture:
-            raise _park(self.run, r, self.nxt.push)
-        self.nxt.push(r)
+        if type(v) is _GearsFuture:
+            self.q.append([_returned(self.run, v), r, None])
+        elif not self.q:
+            self._out(r, v)
+            return
+        else:
+            self.q.append([None, r, v])
+        self._drain()
+        if len(self.q) >= _MAX_OUTSTANDING:
+            self._room()
+
+    def _room(self):
+        self._drain()
+        if len(self.q) >= _MAX_OUTSTANDING:
+            raise _Suspend(self._room)
+
+    def _drain(self):
+        q = self.q
+        while q:
+            cell, r, v = q[0]
+            if cell is not None and not cell.done:
+                return
+            q.popleft()
+            try:
+                if cell is None:
+                    self._out(r, v)
+                else:
+                    _outcome_of(self.run, cell, lambda x: self._out(r, x))
+            except _Suspend as s:
+                s.conts.append(self._drain)
+                raise
 
     def flush(self):
+        try:
+            self._drain()
+        except _Suspend as s:
+            s.conts.append(self.flush)
+            raise
+        if self.q:
+            raise _Suspend(self.flush)
         self.nxt.flush()
 
 
 class _FlatMap(_Map):
-    def push(self, r):
-        try:
-            res = self.f(r)
-        except BaseException as e:
-            _fail(self.run, e)
-            return
-        if type(res) is _GearsFuture:
-            raise _park(self.run, res, self._out)
-        self._out(res)
-
-    def _out(self, res):
+    def _out(self, r, res):
         if isinstance(res, list):
             # the original emits list elements last to first
             _emit(self.nxt, res[::-1], None)
@@ -920,30 +1056,17 @@ class _FlatMap(_Map):
 
 
 class _Filter(_Map):
-    def push(self, r):
-        try:
-            keep = self.f(r)
-            if type(keep) is _GearsFuture:
-                raise _park(self.run, keep, lambda v: self.nxt.push(r) if v else None)
-            keep = bool(keep)
-        except _Suspend:
-            raise
-        except BaseException as e:
-            _fail(self.run, e)
-            return
+    def _call(self, r):
+        keep = self.f(r)
+        return keep if type(keep) is _GearsFuture else bool(keep)
+
+    def _out(self, r, keep):
         if keep:
             self.nxt.push(r)
 
 
 class _ForEach(_Map):
-    def push(self, r):
-        try:
-            res = self.f(r)
-        except BaseException as e:
-            _fail(self.run, e)
-            return
-        if type(res) is _GearsFuture:
-            raise _park(self.run, res, lambda v: self.nxt.push(r))
+    def _out(self, r, v):
         self.nxt.push(r)
 
 
@@ -1899,13 +2022,16 @@ def _drive(run, head, it):
     head.flush()
 
 
-def run_pipeline(run, st=None):
+def run_pipeline(run, st=None, park=False):
     """Runs the execution on this thread; results and errors land in `run`. Returns True when a record
-    suspended (the execution is parked until its future completes), else False."""
+    suspended (the execution is parked until its future completes), else False. `park`: a top-level run()
+    execution, which may suspend like a registration's (a nested run() is waited for inline)."""
     global _state
     if st is None:
         st = _State('exec', run.session)
         st.number = run.number
+        st.allow_async = True
+        st.can_park = park and _host.can_park()
     _state = st
     run.prof = _profile_for(run)
     try:
@@ -1913,7 +2039,7 @@ def run_pipeline(run, st=None):
         try:
             _drive(run, head, _reader_iter(run))
         except _Suspend as s:
-            _parked[run.number] = (run, st, s.fut, s.conts)
+            _parked[run.number] = (run, st, s.conts)
             return True
     finally:
         _state = None
@@ -2076,7 +2202,10 @@ def gearsFuture(*args):
     if not getattr(st, 'allow_async', True):
         raise error('Creating async record is not allowed')
     if not getattr(st, 'can_park', False):
-        raise error('gearsFuture() is supported by Gearlog only in async and async_local registrations')
+        raise error('gearsFuture() is not supported by Gearlog in a run() called inside an execution')
+    if getattr(st, 'made', False):
+        raise error('Can not create async record twice on the same step')
+    st.made = True
     return _GearsFuture()
 
 
@@ -2119,10 +2248,18 @@ def registerTE(*args):
         raise error('time argument must be a long')
     if not isinstance(callback, _types.FunctionType):
         raise error('callback must be a function')
-    if key is not None:
-        raise error('registerTE with keyName is not supported yet by Gearlog')
+    if key is not None and not isinstance(key, str):
+        raise error('key name must be a string')
     if _mode() not in ('script', 'exec'):
-        # re-evaluating a session's script after a restart: time events without a key are not persisted
+        # re-evaluating a session's script after a restart: time events without a key are not persisted, and one
+        # with a key came back with its key (which therefore exists)
+        return key is None
+    if key is not None:
+        sid = None if _state is None else _state.session
+        blob = _dump_callback(callback)
+        if not _host.register_te_key(seconds, key, sid or '', blob):
+            return False
+        _keyed_time_events[blob] = callback
         return True
     _time_event_ids[0] += 1
     tid = _time_event_ids[0]
@@ -2147,6 +2284,49 @@ def fire_time_event(tid):
             raise
         _host.log('warning', 'GEARS: time event callback failed: ' + format_error(e))
         _time_events.pop(tid, None)
+        return False
+    finally:
+        _state = None
+
+
+# callbacks of time events stored in keys, by their pickled form (the form the key keeps)
+_keyed_time_events = {}
+
+
+def _dump_callback(f):
+    buf = _io.BytesIO()
+    try:
+        _PlanPickler(buf).dump((_sys.version, f))
+    except BaseException as e:
+        raise error('Error occured when serialized a python callback, callback=%s error=%s'
+                    % (getattr(f, '__name__', 'callback'), e))
+    return buf.getvalue().decode('latin-1')
+
+
+def fire_keyed_time_event(blob, sid):
+    """Calls the callback of a time event stored in a key (unpickled into its session's globals the first time
+    this context fires it); False when it raised: the timer stops (runtime.md section 8)."""
+    global _unpickle_globals, _state
+    f = _keyed_time_events.get(blob)
+    if f is None:
+        s = _sessions.get(sid)
+        _unpickle_globals = s.g if s is not None else session_globals()
+        try:
+            version, f = _pickle.loads(blob.encode('latin-1'))
+        finally:
+            _unpickle_globals = None
+        if version != _sys.version:
+            raise error('the time event was serialized by another Python version (%s)' % version)
+        _keyed_time_events[blob] = f
+    _state = _State('exec', sid or None)
+    try:
+        f()
+        return True
+    except BaseException as e:
+        if _host.stopping():
+            raise
+        _host.log('warning', 'GEARS: time event callback failed: ' + format_error(e))
+        _keyed_time_events.pop(blob, None)
         return False
     finally:
         _state = None

@@ -76,6 +76,11 @@ public final class Execution {
         return status;
     }
 
+    /** Not started yet (a sync execution that suspended shows created too, but it has started). */
+    public boolean notStarted() {
+        return status == Status.CREATED && interrupter == null;
+    }
+
     public boolean finished() {
         return status == Status.DONE || status == Status.ABORTED;
     }

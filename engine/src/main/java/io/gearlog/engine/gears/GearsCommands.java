@@ -14,6 +14,8 @@ import java.util.Map;
 
 import static io.gearlog.engine.command.CommandFlags.GEARS;
 import static io.gearlog.engine.command.CommandFlags.READONLY;
+import static io.gearlog.engine.command.CommandFlags.SELF_JOURNALED;
+import static io.gearlog.engine.command.CommandFlags.WRITE;
 
 /**
  * The RG.* family (spec commands.md): run Python, inspect/await/abort/drop executions, configuration, sessions,
@@ -60,6 +62,7 @@ public final class GearsCommands {
             arity(ctx, 3, Integer.MAX_VALUE);
             gears(ctx).registrations().trigger(ctx);
         });
+        t.add(TimeEventValue.COMMAND, 5, WRITE | SELF_JOURNALED, 1, 1, 1, GearsCommands::timeevent);
         t.add("rg.pauseregistrations", -1, FLAGS, 0, 0, 0, GearsCommands::pauseregistrations);
         t.add("rg.unpauseregistrations", -1, FLAGS, 0, 0, 0, GearsCommands::unpauseregistrations);
         t.add("rg.clearregistrationsstats", -1, FLAGS, 0, 0, 0, GearsCommands::clearregistrationsstats);
@@ -73,6 +76,38 @@ public final class GearsCommands {
         if (ctx.argc() < min || ctx.argc() > max) {
             throw new CommandError(Errors.wrongArity(ctx.str(0)));
         }
+    }
+
+    /**
+     * {@code rg.__timeevent key seconds session callback}: registerTE with a keyName stores its time event (:1), or
+     * finds the key taken (:0). Only Gears' own clients and recovery (EFFECT records, snapshots) may run it; it
+     * journals itself as an EFFECT so that a client cannot smuggle it into the journal.
+     */
+    private static void timeevent(CommandContext ctx) {
+        GearsService g = GearsService.of(ctx.engine());
+        boolean replaying = ctx.engine().replaying();
+        Client c = ctx.client();
+        if (!replaying && !g.isInternal(c)) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 1; i < ctx.argc() && sb.length() < 128; i++) {
+                sb.append('\'').append(ctx.str(i)).append("' ");
+            }
+            throw new CommandError("ERR unknown command '" + ctx.str(0) + "', with args beginning with: " + sb);
+        }
+        io.gearlog.engine.keyspace.Key key = ctx.key(1);
+        if (ctx.lookupWrite(key) != null) {
+            ctx.reply().integer(0);
+            return;
+        }
+        TimeEventValue v = new TimeEventValue(ctx.longArg(2), ctx.str(3), ctx.arg(4));
+        if (!replaying && ctx.engine().shouldJournal()) {
+            ctx.engine().journalArgv(io.gearlog.journal.RecordType.EFFECT, ctx.now(), c.journalOrigin, ctx.db().index(),
+                    TimeEventValue.argv(key.bytes(), v.seconds, v.session, v.callback));
+        }
+        ctx.db().put(key, v);
+        ctx.modified(key);
+        g.timeEventStored(key, v);
+        ctx.reply().integer(1);
     }
 
     private static GearsService gears(CommandContext ctx) {
@@ -306,7 +341,7 @@ public final class GearsCommands {
             ctx.reply().ok();
             return;
         }
-        if (e.status() == Execution.Status.CREATED) {
+        if (e.notStarted()) {
             g.abortNotStarted(e);
             ctx.reply().ok();
             return;
@@ -386,7 +421,11 @@ public final class GearsCommands {
             return;
         }
         if (dead) {
-            r.array(0);
+            List<Session> l = regs.deadSessions();
+            r.array(l.size());
+            for (Session s : l) {
+                regs.writeSession(r, s, verbose);
+            }
             return;
         }
         r.array(g.sessions().size());

@@ -217,6 +217,7 @@ public final class GearsService {
             }
         }
         registrations.activateAfterRestart();
+        scheduleRecoveredTimeEvents();
         for (Execution e : left) {
             if (!e.finished() && e.registration != null && !e.registration.removed && !e.registration.sync()
                     && (e.inputKind == Registrations.KIND_KEYS || e.inputKind == Registrations.KIND_ARGS)) {
@@ -618,6 +619,23 @@ public final class GearsService {
         return true;
     }
 
+    /**
+     * A sync execution suspended and goes on in the background: it shows {@code created} until it resumes
+     * (spec README 5.1).
+     */
+    public void suspendedInline(Execution e) {
+        if (e.status == Execution.Status.RUNNING) {
+            e.status = Execution.Status.CREATED;
+        }
+    }
+
+    /** A suspended sync execution resumes in the background. */
+    public void resumedInBackground(Execution e) {
+        if (e.status == Execution.Status.CREATED && e.interrupter != null) {
+            e.status = Execution.Status.RUNNING;
+        }
+    }
+
     /** The worker finished it (normally or interrupted). */
     public void finish(Execution e, List<byte[]> results, List<String> errors, long totalMillis, long readMillis,
                        long[] stepMillis) {
@@ -949,6 +967,37 @@ public final class GearsService {
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ---- time events stored in keys (registerTE with keyName)
+
+    /** Time events stored in keys (live and recovered), by key; each fires while its key still holds it. */
+    private final Map<Key, TimeEventValue> keyedTimeEvents = new java.util.LinkedHashMap<>();
+
+    /** The rg.__timeevent command stored {@code v} under {@code key} (live, recovery, snapshot load). */
+    void timeEventStored(Key key, TimeEventValue v) {
+        keyedTimeEvents.put(key, v);
+    }
+
+    /** True while {@code key} of database 0 still holds {@code v} (deleting the key cancels its time event). */
+    public boolean timeEventInPlace(Key key, TimeEventValue v) {
+        RValue cur = engine.keyspace().db(0).peek(key);
+        boolean in = cur == v && (!cur.hasExpire() || cur.expireAt() > engine.engineTime());
+        if (!in && keyedTimeEvents.get(key) == v) {
+            keyedTimeEvents.remove(key);
+        }
+        return in;
+    }
+
+    /** After a restart: the recovered time events fire again, in their session's home worker (else worker 0). */
+    private void scheduleRecoveredTimeEvents() {
+        for (Map.Entry<Key, TimeEventValue> e : new ArrayList<>(keyedTimeEvents.entrySet())) {
+            if (!timeEventInPlace(e.getKey(), e.getValue())) {
+                continue;
+            }
+            Session s = registrations.session(e.getValue().session);
+            python().addKeyedTimeEvent(s != null ? s.home : 0, e.getKey(), e.getValue());
+        }
     }
 
     // ---- watchdog, stats, info

@@ -314,7 +314,7 @@ public final class Registrations implements KeyspaceEventListener {
         remove(r);
         if (abortPending) {
             for (Execution e : new ArrayList<>(r.unfinished)) {
-                if (e.status() == Execution.Status.CREATED) {
+                if (e.notStarted()) {
                     g.abortNotStarted(e);
                 }
             }
@@ -348,6 +348,9 @@ public final class Registrations implements KeyspaceEventListener {
         if (streamRegs.remove(r)) {
             g.streams().removed(r);
         }
+        if (!r.unfinished.isEmpty()) {
+            r.session.lingering.add(r);
+        }
         r.session.registrations.remove(r);
         if (r.session.registrations.isEmpty()) {
             unlink(r.session);
@@ -358,6 +361,33 @@ public final class Registrations implements KeyspaceEventListener {
         s.linked = false;
         if (sessions.get(s.id) == s) {
             sessions.remove(s.id);
+        }
+        if (!s.lingering.isEmpty() && !dead.contains(s)) {
+            dead.add(s);
+        }
+    }
+
+    /**
+     * Sessions that left the session table (upgraded, replaced, or their last registration unregistered) while
+     * executions of their registrations still run: RG.PYDUMPSESSIONS DEAD lists them until those end.
+     */
+    private final List<Session> dead = new ArrayList<>();
+
+    /** Dead sessions, by id. */
+    public List<Session> deadSessions() {
+        List<Session> l = new ArrayList<>(dead);
+        l.sort(java.util.Comparator.comparing(x -> x.id));
+        return l;
+    }
+
+    /** An execution of a removed registration ended: its session may be unreferenced now. */
+    private void releaseLingering(Registration r) {
+        if (!r.removed || !r.unfinished.isEmpty()) {
+            return;
+        }
+        Session s = r.session;
+        if (s.lingering.remove(r) && s.lingering.isEmpty()) {
+            dead.remove(s);
         }
     }
 
@@ -482,7 +512,7 @@ public final class Registrations implements KeyspaceEventListener {
         r.numTriggered++;
         Execution e = g.createRegistered(r, KIND_ARGS, input, true);
         if (r.sync()) {
-            start(r, e);
+            start(r, e, !noBlock);
             if (e.finished()) {
                 writeTriggerReply(ctx.reply(), e);
                 return;
@@ -653,7 +683,7 @@ public final class Registrations implements KeyspaceEventListener {
         }
         Execution e = newHookExecution(r, index, spec, argv);
         if (r.sync()) {
-            start(r, e);
+            start(r, e, !GearsService.inExec(engine) && !g.isInternal(c));
             if (e.finished()) {
                 writeHookReply(c.reply, e);
                 return;
@@ -701,7 +731,8 @@ public final class Registrations implements KeyspaceEventListener {
         if (j >= 0) {
             Registration r = l.get(j);
             Execution e = newHookExecution(r, j, hc.spec(), argv);
-            start(r, e);
+            // its caller waits for it inline: it may not move to the background
+            start(r, e, false);
             if (!e.finished()) {
                 return new Replies.Error("the next hook did not finish inline");
             }
@@ -876,17 +907,22 @@ public final class Registrations implements KeyspaceEventListener {
         r.numTriggered++;
         Execution e = g.createRegistered(r, KIND_KEYS_LINKED, input, false);
         linkedByExec.put(e.number, ln);
-        boolean waits = !r.sync();
-        if (waits) {
+        // the command's client waits for a background execution, and for a sync one that moved to the background
+        boolean[] waits = {!r.sync()};
+        if (waits[0]) {
             ln.pending++;
         }
         g.whenDone(e, () -> {
             linkedByExec.remove(e.number);
-            if (waits && --ln.pending == 0 && ln.whenIdle != null) {
+            if (waits[0] && --ln.pending == 0 && ln.whenIdle != null) {
                 ln.whenIdle.run();
             }
         });
-        start(r, e);
+        start(r, e, ln.canWait);
+        if (!waits[0] && !e.finished()) {
+            waits[0] = true;
+            ln.pending++;
+        }
     }
 
     private String typeAt(int db, byte[] key) {
@@ -915,8 +951,18 @@ public final class Registrations implements KeyspaceEventListener {
 
     /** Runs a created execution: inline on the engine thread (sync), else on its session's home worker. */
     void start(Registration r, Execution e) {
-        Run run = new Run(e, r.session.image(), r.number, e.inputKind, e.input, r.readValue,
-                !r.sync() || !GearsService.inExec(engine));
+        start(r, e, true);
+    }
+
+    /**
+     * {@code canBlock}: whoever waits for a sync execution may wait longer, so the execution may suspend and go on in
+     * the background (runtime.md 9.1). Never inside MULTI/EXEC, nor while another sync execution runs on the engine
+     * thread (it waits for this one inline).
+     */
+    void start(Registration r, Execution e, boolean canBlock) {
+        boolean allowAsync = !r.sync() || (canBlock && !GearsService.inExec(engine) && syncDepth == 0
+                && !g.python().engineContextBusy());
+        Run run = new Run(e, r.session.image(), r.number, e.inputKind, e.input, r.readValue, allowAsync);
         if (r.sync()) {
             if (syncDepth == 0) {
                 windowFired = true;
@@ -955,6 +1001,7 @@ public final class Registrations implements KeyspaceEventListener {
     void finished(Execution e) {
         Registration r = e.registration;
         r.unfinished.remove(e);
+        releaseLingering(r);
         if (e.errors.isEmpty()) {
             r.numSuccess++;
             r.lastError = null;
@@ -970,6 +1017,7 @@ public final class Registrations implements KeyspaceEventListener {
     void aborted(Execution e) {
         Registration r = e.registration;
         r.unfinished.remove(e);
+        releaseLingering(r);
         r.numAborted++;
         keep(r, e);
     }
@@ -1290,6 +1338,9 @@ public final class Registrations implements KeyspaceEventListener {
         for (Registration r : s.registrations) {
             n += r.unfinished.size();
         }
+        for (Registration r : s.lingering) {
+            n += r.unfinished.size();
+        }
         return n;
     }
 
@@ -1330,13 +1381,17 @@ public final class Registrations implements KeyspaceEventListener {
         out.bulk("requirements");
         out.array(0);
         out.bulk("registrations");
-        out.array(s.registrations.size());
+        out.array(s.registrations.size() + s.lingering.size());
         for (Registration r : s.registrations) {
             if (verbose) {
                 writeEntry(out, r, false);
             } else {
                 out.bulk(r.id);
             }
+        }
+        for (Registration r : s.lingering) {
+            // removed: a VERBOSE entry of a vanished registration is its id (commands.md)
+            out.bulk(r.id);
         }
     }
 

@@ -23,6 +23,8 @@ public final class Session {
     /** Index of the worker that runs its background executions. */
     int home;
     boolean linked = true;
+    /** Its registrations that were removed while executions of theirs still ran (they keep the session alive). */
+    final List<Registration> lingering = new ArrayList<>();
 
     Session(String id, String description, byte[] code, long scriptTime, long scriptSeed, long serial, int home) {
         this.id = id;

@@ -103,7 +103,7 @@ public final class StreamRegistrations {
     private void stop(Registration r) {
         states.remove(r);
         for (Execution e : new ArrayList<>(r.unfinished)) {
-            if (e.status() == Execution.Status.CREATED) {
+            if (e.notStarted()) {
                 g.abortNotStarted(e);
             }
         }

@@ -2,7 +2,9 @@ package io.gearlog.engine.keyspace;
 
 /** The Redis data types, with the names TYPE reports. */
 public enum ValueType {
-    STRING("string"), LIST("list"), SET("set"), ZSET("zset"), HASH("hash"), STREAM("stream");
+    STRING("string"), LIST("list"), SET("set"), ZSET("zset"), HASH("hash"), STREAM("stream"),
+    /** A RedisGears time event persisted in a key (registerTE with keyName): a module type. */
+    TIME_EVENT("rg_timeev");
 
     private final String typeName;
 

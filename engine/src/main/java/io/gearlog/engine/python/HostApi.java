@@ -81,6 +81,13 @@ final class HostApi {
             w.closeAtomic();
             return null;
         }));
+        m.put("in_atomic", fn(a -> w.inAtomic()));
+        // a coroutine step of an execution, run by the Gears loop: its writes are that execution's EFFECT records
+        m.put("swap_origin", fn(a -> {
+            long prev = w.origin;
+            w.origin = a[0].asLong();
+            return prev;
+        }));
         m.put("take_plan", fn(a -> gears.takePlanNumber()));
         m.put("check_register", fn(a -> {
             String kind = a[0].asString();
@@ -90,24 +97,20 @@ final class HostApi {
             return w.onEngine(eng -> gears.registrations().check(kind, name, replacing, byPrefix));
         }));
         m.put("register_now", fn(this::registerNow));
-        // worker contexts only: the engine context has no queue of its own to resume a parked execution from
-        m.put("can_park", fn(a -> !w.engineBound));
+        // the engine context parks only its outermost sync execution (a nested one may not block its caller)
+        m.put("can_park", fn(a -> !w.engineBound || w.depth == 1));
         m.put("wake_after", fn(a -> {
             long millis = a[0].asLong();
-            if (!w.engineBound) {
-                TIMERS.schedule(new java.util.TimerTask() {
-                    @Override
-                    public void run() {
-                        w.rt.submitTo(w.index, w2 -> RegistrationRunner.resumeReady(w2, gears));
-                    }
-                }, millis);
-            }
+            TIMERS.schedule(new java.util.TimerTask() {
+                @Override
+                public void run() {
+                    wakeUp();
+                }
+            }, millis);
             return null;
         }));
         m.put("wake", fn(a -> {
-            if (!w.engineBound) {
-                w.rt.submitTo(w.index, w2 -> RegistrationRunner.resumeReady(w2, gears));
-            }
+            wakeUp();
             return null;
         }));
         m.put("call_next", fn(this::callNext));
@@ -118,6 +121,27 @@ final class HostApi {
             return w.onEngine(eng -> {
                 gears.python().addTimeEvent(worker, tid, Math.max(1, seconds) * 1000);
                 return null;
+            });
+        }));
+        m.put("register_te_key", fn(a -> {
+            long seconds = a[0].asLong();
+            byte[] key = a[1].asString().getBytes(StandardCharsets.UTF_8);
+            String sid = a[2].asString();
+            byte[] blob = a[3].asString().getBytes(StandardCharsets.ISO_8859_1);
+            int worker = w.engineBound ? -1 : w.index;
+            long origin = w.origin;
+            var client = w.executeClient();
+            return w.onEngine(eng -> {
+                byte[][] argv = {io.gearlog.engine.gears.TimeEventValue.COMMAND.getBytes(StandardCharsets.US_ASCII), key,
+                        Long.toString(seconds).getBytes(StandardCharsets.US_ASCII), sid.getBytes(StandardCharsets.UTF_8), blob};
+                Object r = gears.executeCommand(client, argv, origin);
+                if (!(r instanceof Long n) || n != 1) {
+                    return false;
+                }
+                io.gearlog.engine.keyspace.Key k = new io.gearlog.engine.keyspace.Key(key);
+                var v = (io.gearlog.engine.gears.TimeEventValue) eng.keyspace().db(0).peek(k);
+                gears.python().addKeyedTimeEvent(worker, k, v);
+                return true;
             });
         }));
         m.put("override_reply", fn(a -> {
@@ -138,6 +162,15 @@ final class HostApi {
             return w.convert.list(strs);
         }));
         return ProxyObject.fromMap(m);
+    }
+
+    /** Queues the resumption of this context's parked executions whose futures completed, on its own thread. */
+    private void wakeUp() {
+        if (w.engineBound) {
+            gears.engine().execute(() -> RegistrationRunner.resumeReady(w, gears));
+        } else {
+            w.rt.submitTo(w.index, w2 -> RegistrationRunner.resumeReady(w2, gears));
+        }
     }
 
     private ProxyExecutable fn(Function<Value[], Object> f) {

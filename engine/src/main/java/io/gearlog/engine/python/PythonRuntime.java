@@ -246,6 +246,10 @@ public final class PythonRuntime {
         if (engineContext.ctx == null || engineContext.isCancelled()) {
             engineContext.ensureContext();
         }
+        if (!engineContextPending.isEmpty()) {
+            // loads (and onRegistered callbacks) asked for earlier come before the execution that needs the context
+            runEngineContextPending();
+        }
         return engineContext;
     }
 
@@ -257,6 +261,11 @@ public final class PythonRuntime {
         } else {
             engineContextPending.add(load);
         }
+    }
+
+    /** Engine thread: true while the engine context runs Python (a sync execution, or one resumed there). */
+    public boolean engineContextBusy() {
+        return engineContext.depth > 0;
     }
 
     /** Engine thread: runs a sync execution inline in the engine context. */
@@ -313,9 +322,11 @@ public final class PythonRuntime {
         });
     }
 
-    // ---- registerTE time events (not persisted): the context that registered one calls it back
+    // ---- registerTE time events: the context that registered one calls it back; one stored in a key (keyName)
+    // fires while the key holds it, after a restart too (in its session's home worker, or worker 0)
 
-    private record TimeEvent(int worker, long id, long periodMillis) {
+    private record TimeEvent(int worker, long id, long periodMillis, io.gearlog.engine.keyspace.Key key,
+                             io.gearlog.engine.gears.TimeEventValue value) {
     }
 
     /** Time events and when each is due next (engine thread). */
@@ -323,7 +334,13 @@ public final class PythonRuntime {
 
     /** Engine thread: a callback of context {@code worker} (-1: the engine's) called every period. */
     public void addTimeEvent(int worker, long id, long periodMillis) {
-        timeEvents.put(new TimeEvent(worker, id, periodMillis), gears.engine().clock().currentTimeMillis() + periodMillis);
+        timeEvents.put(new TimeEvent(worker, id, periodMillis, null, null), gears.engine().clock().currentTimeMillis() + periodMillis);
+    }
+
+    /** Engine thread: the time event stored under {@code key}, fired by context {@code worker} while it stays there. */
+    public void addKeyedTimeEvent(int worker, io.gearlog.engine.keyspace.Key key, io.gearlog.engine.gears.TimeEventValue v) {
+        long period = Math.max(1, v.seconds()) * 1000;
+        timeEvents.put(new TimeEvent(worker, -1, period, key, v), gears.engine().clock().currentTimeMillis() + period);
     }
 
     /** Engine timer: calls the time events that are due. */
@@ -337,14 +354,19 @@ public final class PythonRuntime {
                 continue;
             }
             TimeEvent te = e.getKey();
+            if (te.key() != null && !gears.timeEventInPlace(te.key(), te.value())) {
+                // its key was deleted (or now holds something else): the time event is cancelled
+                timeEvents.remove(te);
+                continue;
+            }
             timeEvents.put(te, now + te.periodMillis());
             if (te.worker() < 0) {
-                if (!fireTimeEvent(engineContextNow(), te.id(), now)) {
+                if (!fireTimeEvent(engineContextNow(), te, now)) {
                     timeEvents.remove(te);
                 }
             } else {
                 submitTo(te.worker(), w -> {
-                    if (!fireTimeEvent(w, te.id(), now)) {
+                    if (!fireTimeEvent(w, te, now)) {
                         gears.engine().execute(() -> timeEvents.remove(te));
                     }
                 });
@@ -352,13 +374,18 @@ public final class PythonRuntime {
         }
     }
 
-    private static boolean fireTimeEvent(Worker w, long id, long now) {
+    private static boolean fireTimeEvent(Worker w, TimeEvent te, long now) {
         long saved = w.origin;
         w.origin = -1;
         w.runningNow(w);
         try {
-            w.begin(now, now ^ id);
-            return w.gears.getMember("fire_time_event").execute(id).asBoolean();
+            w.begin(now, now ^ te.id());
+            if (te.value() == null) {
+                return w.gears.getMember("fire_time_event").execute(te.id()).asBoolean();
+            }
+            io.gearlog.engine.gears.TimeEventValue v = te.value();
+            return w.gears.getMember("fire_keyed_time_event").execute(
+                    new String(v.callback(), java.nio.charset.StandardCharsets.ISO_8859_1), v.session()).asBoolean();
         } catch (RuntimeException e) {
             ServerLog.warning("GEARS: time event failed: " + w.failure(e, w.interruptReason()));
             return false;

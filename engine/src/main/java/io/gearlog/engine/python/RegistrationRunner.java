@@ -78,13 +78,7 @@ final class RegistrationRunner {
     static void run(Worker w, GearsService gears, Registrations.Run run) {
         Execution ex = run.execution();
         Object token = ex;
-        boolean go = w.onEngine(e -> gears.markRunning(ex, reason -> {
-            w.rt.interrupt(w, token, reason);
-            if (!w.engineBound) {
-                // a parked execution runs no code to interrupt: its worker ends it
-                w.rt.submitTo(w.index, w2 -> abortIfParked(w2, gears, ex, reason));
-            }
-        }));
+        boolean go = w.onEngine(e -> gears.markRunning(ex, interrupter(w, gears, ex)));
         if (!go) {
             return;
         }
@@ -134,6 +128,9 @@ final class RegistrationRunner {
         if (o != null && o.isBoolean() && o.asBoolean() && fatal == null && !w.isCancelled()) {
             // a record suspended on a gearsFuture: the execution stays running, the worker goes on
             w.parked.put(ex.number, new Worker.Parked(ex, totalNanos));
+            if (w.engineBound) {
+                gears.suspendedInline(ex);
+            }
             return;
         }
         complete(w, gears, ex, o, fatal, totalNanos);
@@ -142,14 +139,45 @@ final class RegistrationRunner {
         }
     }
 
-    /** Worker thread: resumes the parked executions whose futures completed (queued by continueRun). */
+    /**
+     * What RG.ABORTEXECUTION (or the time limit) does to execution {@code ex} run by {@code w}: interrupts its code
+     * if it runs; a parked execution runs no code, so the thread owning its context ends it.
+     */
+    static java.util.function.Consumer<String> interrupter(Worker w, GearsService gears, Execution ex) {
+        return reason -> {
+            w.rt.interrupt(w, ex, reason);
+            if (w.engineBound) {
+                // called on the engine thread, which owns the engine context: nothing of it runs now
+                if (w.parked.containsKey(ex.number)) {
+                    abortIfParked(w, gears, ex, reason);
+                }
+            } else {
+                w.rt.submitTo(w.index, w2 -> abortIfParked(w2, gears, ex, reason));
+            }
+        };
+    }
+
+    /**
+     * The thread of {@code w}'s context (a worker, or the engine thread for the engine context): resumes the parked
+     * executions whose futures completed (queued by continueRun, setFutureResults or a due timer).
+     */
     static void resumeReady(Worker w, GearsService gears) {
+        if (w.ctx == null) {
+            return;
+        }
         Value ready;
+        w.runningNow(w);
         try {
             ready = w.fnParkedReady.execute();
         } catch (PolyglotException e) {
-            ServerLog.warning("GEARS: listing resumable executions failed: " + w.failure(e, null));
+            ServerLog.warning("GEARS: listing resumable executions failed: " + w.failure(e, w.interruptReason()));
             return;
+        } finally {
+            w.runningDone();
+            if (w.engineBound) {
+                w.closeAtomic();
+                Thread.interrupted();
+            }
         }
         for (long i = 0; i < ready.getArraySize(); i++) {
             long number = ready.getArrayElement(i).asLong();
@@ -168,6 +196,11 @@ final class RegistrationRunner {
         Value o = null;
         long t0 = System.nanoTime();
         long savedOrigin = w.origin;
+        if (w.engineBound) {
+            // a sync execution going on in the background: it is the engine context's outermost execution now
+            w.depth++;
+            gears.resumedInBackground(ex);
+        }
         w.runningNow(ex);
         try {
             w.origin = ex.number;
@@ -180,10 +213,18 @@ final class RegistrationRunner {
         } finally {
             w.runningDone();
             w.origin = savedOrigin;
+            if (w.engineBound) {
+                w.depth--;
+                w.closeAtomic();
+                Thread.interrupted();
+            }
         }
         long totalNanos = p.nanos() + System.nanoTime() - t0;
         if (o != null && o.isBoolean() && o.asBoolean() && fatal == null && !w.isCancelled()) {
             w.parked.put(ex.number, new Worker.Parked(ex, totalNanos));
+            if (w.engineBound) {
+                gears.suspendedInline(ex);
+            }
             return;
         }
         complete(w, gears, ex, o, fatal, totalNanos);

@@ -162,7 +162,7 @@ public final class ScriptJob implements PythonRuntime.Job {
     /** Runs an execution on {@code w} to its end and hands the outcome to the engine thread. */
     static void run(Worker w, GearsService gears, Value pyRun, Execution ex) {
         Object token = ex;
-        boolean go = w.onEngine(e -> gears.markRunning(ex, reason -> w.rt.interrupt(w, token, reason)));
+        boolean go = w.onEngine(e -> gears.markRunning(ex, RegistrationRunner.interrupter(w, gears, ex)));
         if (!go) {
             return;
         }
@@ -171,9 +171,10 @@ public final class ScriptJob implements PythonRuntime.Job {
         String fatal = null;
         long t0 = System.nanoTime();
         w.runningNow(token);
+        boolean parked = false;
         try {
             w.begin(ex.createdAt, ex.seed);
-            w.fnRunPipeline.execute(pyRun);
+            parked = w.fnRunPipeline.execute(pyRun, null, true).asBoolean();
         } catch (Throwable t) {
             fatal = w.failure(t, w.interruptReason());
         } finally {
@@ -182,6 +183,11 @@ public final class ScriptJob implements PythonRuntime.Job {
             w.origin = -1;
         }
         long totalNanos = System.nanoTime() - t0;
+        if (parked && fatal == null && !w.isCancelled()) {
+            // a record waits for a future: the worker goes on, continueRun (or the Gears loop) resumes it here
+            w.parked.put(ex.number, new Worker.Parked(ex, totalNanos));
+            return;
+        }
         List<byte[]> results = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         long readNanos = w.host.readNanos;

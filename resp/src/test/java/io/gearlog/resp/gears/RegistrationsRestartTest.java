@@ -71,6 +71,15 @@ class RegistrationsRestartTest {
             assertEquals("\"1\"", rg.call("GET", "inner"));
             assertEquals("+OK", rg.call("SET", "p:1", "x"));
             await().atMost(Duration.ofSeconds(120)).until(() -> rg.call("GET", "p:runs").equals("\"1\""));
+            // a time event stored in a key (runtime.md 8), stopped from writing before the digest is taken
+            assertEquals("[[\"True\"], []]", rg.call("RG.PYEXECUTE", TICK));
+            await().atMost(Duration.ofSeconds(120)).until(() -> ticks(rg) >= 2);
+            assertEquals("+OK", rg.call("SET", "te:stop", "1"));
+            awaitStable(rg);
+            // onRegistered sets a global the triggers return, in the worker's context and in the engine's
+            assertEquals("+OK", rg.call("RG.PYEXECUTE", ON_REGISTERED, "ID", "init"));
+            assertEquals("[\"initialized\"]", rg.call("RG.TRIGGER", "STATE"));
+            assertEquals("[\"initialized\"]", rg.call("RG.TRIGGER", "SSTATE"));
             regs = rg.call("RG.DUMPREGISTRATIONS");
             sessions = rg.call("RG.PYDUMPSESSIONS", "VERBOSE");
             digest = rg.call("DEBUG", "DIGEST");
@@ -103,6 +112,17 @@ class RegistrationsRestartTest {
             assertEquals("\"2\"", rg.call("GET", "inner"));
             assertEquals("+OK", rg.call("SET", "w:2", "x"));
             await().atMost(Duration.ofSeconds(120)).until(() -> rg.call("GET", "seen:w:2").equals("\"1\""));
+            // onRegistered ran again after the restart (readers.md: also after restart/load): the script body alone
+            // would leave 'body'
+            assertEquals("[\"initialized\"]", rg.call("RG.TRIGGER", "STATE"));
+            assertEquals("[\"initialized\"]", rg.call("RG.TRIGGER", "SSTATE"));
+            // the time event came back with its key and fires again
+            assertEquals("+rg_timeev", rg.call("TYPE", "te:tick"));
+            long t = ticks(rg);
+            assertEquals(":1", rg.call("DEL", "te:stop"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> ticks(rg) > t);
+            assertEquals("+OK", rg.call("SET", "te:stop", "1"));
+            awaitStable(rg);
             String after = rg.call("RG.DUMPREGISTRATIONS");
             assertTrue(after.contains("\"reader\", \"KeysReader\", \"desc\", nil, \"RegistrationData\", [\"mode\", \"sync\", "
                     + "\"numTriggered\", :3, \"numSuccess\", :3,"), after);
@@ -124,7 +144,49 @@ class RegistrationsRestartTest {
             assertEquals("\"4\"", rg.call("GET", "count:hset"));
             assertEquals("+OK", rg.call("SET", "i:3", "x"));
             assertEquals("\"3\"", rg.call("GET", "inner"));
+            // the time event came back from the snapshot; deleting its key cancels it
+            assertEquals("+rg_timeev", rg.call("TYPE", "te:tick"));
+            long t = ticks(rg);
+            assertEquals(":1", rg.call("DEL", "te:stop"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> ticks(rg) > t);
+            assertEquals(":1", rg.call("DEL", "te:tick"));
+            long last = ticks(rg);
+            // at most a tick already on its way lands after the DEL; then nothing
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> ticks(rg) <= last + 1);
+            assertEquals("[\"initialized\"]", rg.call("RG.TRIGGER", "SSTATE"));
         }
+    }
+
+    private static final String TICK = """
+            def tick():
+                if execute('GET', 'te:stop') is None:
+                    execute('INCR', 'ticks')
+            GB('ShardsIDReader').map(lambda x: str(registerTE(1, tick, 'te:tick'))).run()
+            """;
+
+    private static final String ON_REGISTERED = """
+            state = 'body'
+            def init():
+                global state
+                state = 'initialized'
+            GB('CommandReader').map(lambda r: state).register(trigger='STATE', mode='async_local', onRegistered=init)
+            GB('CommandReader').map(lambda r: state).register(trigger='SSTATE', mode='sync', onRegistered=init)
+            """;
+
+    private static long ticks(Rg rg) {
+        String v = rg.call("GET", "ticks");
+        return v.equals("nil") ? 0 : Long.parseLong(v.replace("\"", ""));
+    }
+
+    /** Waits until the time event stopped changing {@code ticks} (a tick on its way when te:stop was set lands). */
+    private static void awaitStable(Rg rg) {
+        long[] seen = {ticks(rg)};
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(60)).until(() -> {
+            long now = ticks(rg);
+            boolean same = now == seen[0];
+            seen[0] = now;
+            return same;
+        });
     }
 
     @Test
