@@ -66,7 +66,7 @@ need_maven() {
 # Builds the server jars when missing or older than any source or pom.
 build_if_needed() {
   local stamp="$GEARLOG_ROOT/resp/target/lib/.built"
-  if [ -f "$stamp" ] && [ -z "$(find "$GEARLOG_ROOT" -path "$GEARLOG_ROOT/*/target" -prune -o \( -name '*.java' -o -name 'pom.xml' -o -name '*.py' -o -path '*/src/main/resources/*' \) -type f -newer "$stamp" -print -quit)" ]; then
+  if [ -f "$stamp" ] && [ -z "$(find "$GEARLOG_ROOT" \( -path "$GEARLOG_ROOT/target" -o -path "$GEARLOG_ROOT/*/target" \) -prune -o \( -name '*.java' -o -name 'pom.xml' -o -name '*.py' -o -path '*/src/main/resources/*' \) -type f -newer "$stamp" -print -quit)" ]; then
     return
   fi
   need_maven
