@@ -2273,17 +2273,21 @@ def fire_time_event(tid):
     ev = _time_events.get(tid)
     if ev is None:
         return False
+    return _call_time_event(ev[0], ev[1], _time_events, tid)
+
+
+def _call_time_event(f, sid, cache, ckey):
+    """Runs a time event's callback in its session; one that raised is logged and forgotten (`cache[ckey]`)."""
     global _state
-    st = _State('exec', ev[1])
-    _state = st
+    _state = _State('exec', sid)
     try:
-        ev[0]()
+        f()
         return True
     except BaseException as e:
         if _host.stopping():
             raise
         _host.log('warning', 'GEARS: time event callback failed: ' + format_error(e))
-        _time_events.pop(tid, None)
+        cache.pop(ckey, None)
         return False
     finally:
         _state = None
@@ -2306,7 +2310,7 @@ def _dump_callback(f):
 def fire_keyed_time_event(blob, sid):
     """Calls the callback of a time event stored in a key (unpickled into its session's globals the first time
     this context fires it); False when it raised: the timer stops (runtime.md section 8)."""
-    global _unpickle_globals, _state
+    global _unpickle_globals
     f = _keyed_time_events.get(blob)
     if f is None:
         s = _sessions.get(sid)
@@ -2318,18 +2322,7 @@ def fire_keyed_time_event(blob, sid):
         if version != _sys.version:
             raise error('the time event was serialized by another Python version (%s)' % version)
         _keyed_time_events[blob] = f
-    _state = _State('exec', sid or None)
-    try:
-        f()
-        return True
-    except BaseException as e:
-        if _host.stopping():
-            raise
-        _host.log('warning', 'GEARS: time event callback failed: ' + format_error(e))
-        _keyed_time_events.pop(blob, None)
-        return False
-    finally:
-        _state = None
+    return _call_time_event(f, sid or None, _keyed_time_events, blob)
 
 
 def _deprecated(old, new, f):

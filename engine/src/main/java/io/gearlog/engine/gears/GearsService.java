@@ -308,14 +308,10 @@ public final class GearsService {
                     Registration r = registrations.get(in.i64());
                     e.inputKind = in.i8();
                     e.input = in.byteList();
-                    if (r != null) {
-                        e.registration = r;
-                        r.numTriggered++;
-                        registrations.created(e);
-                    }
+                    applyCreated(e, r);
+                } else {
+                    applyCreated(e, null);
                 }
-                executions.add(e);
-                nextExecution = Math.max(nextExecution, number + 1);
             }
             case GearsRecord.EXEC_SYNC -> {
                 for (int i = in.i32(); i > 0; i--) {
@@ -329,13 +325,7 @@ public final class GearsService {
                 Execution e = new Execution(number, true, createdAt, seed, r != null ? r.steps : List.of());
                 e.dropWhenDone = (flags & 2) != 0;
                 e.inputKind = in.i8();
-                if (r != null) {
-                    e.registration = r;
-                    r.numTriggered++;
-                    registrations.created(e);
-                }
-                executions.add(e);
-                nextExecution = Math.max(nextExecution, number + 1);
+                applyCreated(e, r);
                 applyFinished(in, e);
                 for (int i = in.i32(); i > 0; i--) {
                     applyDropped(in.i64());
@@ -364,6 +354,17 @@ public final class GearsService {
     }
 
     /** The body of an EXEC_FINISHED record after the execution number, applied to {@code e} (null: skipped). */
+    /** A created execution as a record brings it back: listed, and counted by its registration (if still there). */
+    private void applyCreated(Execution e, Registration r) {
+        if (r != null) {
+            e.registration = r;
+            r.numTriggered++;
+            registrations.created(e);
+        }
+        executions.add(e);
+        nextExecution = Math.max(nextExecution, e.number + 1);
+    }
+
     private void applyFinished(GearsRecord.Reader in, Execution e) {
         long total = in.i64();
         long read = in.i64();
