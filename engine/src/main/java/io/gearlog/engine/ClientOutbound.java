@@ -8,6 +8,14 @@ public interface ClientOutbound {
     /** Sends {@code bytes}; ownership passes to the callee. */
     void send(byte[] bytes);
 
+    /**
+     * Sends {@code len} bytes of {@code buf} from {@code off}; the caller reuses {@code buf} after the call, so an
+     * implementation that sends later must copy.
+     */
+    default void send(byte[] buf, int off, int len) {
+        send(java.util.Arrays.copyOfRange(buf, off, off + len));
+    }
+
     /** Sends {@code bytes} (may be null) and then closes the connection. */
     void sendAndClose(byte[] bytes);
 
@@ -28,6 +36,10 @@ public interface ClientOutbound {
     ClientOutbound DISCARD = new ClientOutbound() {
         @Override
         public void send(byte[] bytes) {
+        }
+
+        @Override
+        public void send(byte[] buf, int off, int len) {
         }
 
         @Override

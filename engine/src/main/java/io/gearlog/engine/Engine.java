@@ -1086,9 +1086,18 @@ public final class Engine {
         List<Object[]> batch = viaSyncer ? new ArrayList<>(dirty.size()) : null;
         for (Client c : dirty) {
             c.dirty = false;
+            boolean close = c.closing;
+            if (batch == null && !close) {
+                // the common case: the outbound copies the bytes only if it cannot write them right away
+                if (!c.reply.isEmpty()) {
+                    stats.netOutputBytes += c.reply.length();
+                    c.outbound.send(c.reply.array(), 0, c.reply.length());
+                    c.reply.clear();
+                }
+                continue;
+            }
             byte[] bytes = c.reply.isEmpty() ? null : c.reply.copy();
             c.reply.clear();
-            boolean close = c.closing;
             if (bytes == null && !close) {
                 continue;
             }

@@ -129,6 +129,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Cli
     }
 
     @Override
+    public void send(byte[] buf, int off, int len) {
+        if (!writer.writeNow(channel, buf, off, len)) {
+            writer.write(channel, java.util.Arrays.copyOfRange(buf, off, off + len), false);
+        }
+    }
+
+    @Override
     public void sendAndClose(byte[] bytes) {
         writer.write(channel, bytes, true);
     }

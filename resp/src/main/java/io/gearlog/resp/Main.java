@@ -13,6 +13,19 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * Netty's per-buffer safety checks, set before its classes load unless given on the command line: leak
+     * tracking samples buffer allocations with a stack trace, and the accessibility and bounds checks run on every
+     * byte the decoder reads; our buffers never leave the event loop that allocated them.
+     */
+    private static void nettyDefaults() {
+        System.setProperty("io.netty.leakDetection.level",
+                System.getProperty("io.netty.leakDetection.level", "disabled"));
+        System.setProperty("io.netty.buffer.checkAccessible",
+                System.getProperty("io.netty.buffer.checkAccessible", "false"));
+        System.setProperty("io.netty.buffer.checkBounds", System.getProperty("io.netty.buffer.checkBounds", "false"));
+    }
+
     /** The reason text when {@code e} is a failure to bind the listening socket, else null. */
     static String bindFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -26,6 +39,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        nettyDefaults();
         ServerConfig cfg = new ServerConfig();
         try {
             Options.apply(cfg, args);

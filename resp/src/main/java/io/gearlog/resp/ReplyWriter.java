@@ -38,6 +38,21 @@ final class ReplyWriter implements Runnable {
         }
     }
 
+    /**
+     * Writes and flushes straight into the channel when called on its event loop with nothing queued before it
+     * (the engine runs on that loop): one copy into a pooled direct buffer, no task, no queue node. Returns false
+     * when the caller must queue instead.
+     */
+    boolean writeNow(Channel channel, byte[] buf, int off, int len) {
+        if (channel == null || !loop.inEventLoop() || !queue.isEmpty()) {
+            return false;
+        }
+        io.netty.buffer.ByteBuf out = channel.alloc().directBuffer(len);
+        out.writeBytes(buf, off, len);
+        channel.writeAndFlush(out, channel.voidPromise());
+        return true;
+    }
+
     @Override
     public void run() {
         // clear first: a write offered while we drain schedules another run rather than being missed

@@ -80,8 +80,8 @@ public final class RespDecoder extends ByteToMessageDecoder {
             if (eol < 0) {
                 return in.readableBytes() > INLINE_MAX ? new ProtocolError("too big mbulk count string") : null;
             }
-            Long n = parseNumber(in, in.readerIndex() + 1, eol);
-            if (n == null || n > Integer.MAX_VALUE) {
+            long n = parseNumber(in, in.readerIndex() + 1, eol);
+            if (n == BAD_NUMBER || n > Integer.MAX_VALUE) {
                 return new ProtocolError("invalid multibulk length");
             }
             if (n > UNAUTHENTICATED_MAX_ARGS && !authenticated.getAsBoolean()) {
@@ -91,7 +91,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
             if (n <= 0) {
                 return EMPTY;
             }
-            argsLeft = n.intValue();
+            argsLeft = (int) n;
             args = new byte[Math.min(argsLeft, 1024)][];
             argCount = 0;
         }
@@ -108,8 +108,8 @@ public final class RespDecoder extends ByteToMessageDecoder {
                 if (b != '$') {
                     return new ProtocolError("expected '$', got '" + (char) (b & 0xff) + "'");
                 }
-                Long len = parseNumber(in, in.readerIndex() + 1, eol);
-                if (len == null || len < 0 || len > maxBulk.getAsLong() || len > Integer.MAX_VALUE - 8) {
+                long len = parseNumber(in, in.readerIndex() + 1, eol);
+                if (len < 0 || len > maxBulk.getAsLong() || len > Integer.MAX_VALUE - 8) {
                     return new ProtocolError("invalid bulk length");
                 }
                 if (len > UNAUTHENTICATED_MAX_BULK && !authenticated.getAsBoolean()) {
@@ -118,7 +118,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
                 in.readerIndex(eol + 2);
                 bulkLen = len;
                 if (len >= STREAM_BULK_AT) {
-                    bulk = new byte[len.intValue()];
+                    bulk = new byte[(int) len];
                     bulkFilled = 0;
                 }
             }
@@ -185,39 +185,45 @@ public final class RespDecoder extends ByteToMessageDecoder {
         return cr;
     }
 
-    /** A strict decimal (Redis' string2ll: no '+', no leading zeros, no spaces), or null. Allocates only the box. */
-    private static Long parseNumber(ByteBuf in, int from, int to) {
+    /**
+     * What {@link #parseNumber} returns for text that is not a number. The number Long.MIN_VALUE comes back as
+     * MIN_VALUE + 1: every caller treats all negative counts and lengths alike.
+     */
+    static final long BAD_NUMBER = Long.MIN_VALUE;
+
+    /** A strict decimal (Redis' string2ll: no '+', no leading zeros, no spaces), or {@link #BAD_NUMBER}. */
+    private static long parseNumber(ByteBuf in, int from, int to) {
         int n = to - from;
         if (n <= 0 || n > 20) {
-            return null;
+            return BAD_NUMBER;
         }
         int i = from;
         boolean neg = in.getByte(i) == '-';
         if (neg && ++i == to) {
-            return null;
+            return BAD_NUMBER;
         }
         byte first = in.getByte(i);
         if (first == '0') {
-            return (i + 1 == to && !neg) ? 0L : null;
+            return (i + 1 == to && !neg) ? 0L : BAD_NUMBER;
         }
         long v = 0;
         for (; i < to; i++) {
             int d = in.getByte(i) - '0';
             if (d < 0 || d > 9) {
-                return null;
+                return BAD_NUMBER;
             }
             // accumulate negatively so that Long.MIN_VALUE fits
             if (v < (Long.MIN_VALUE + d) / 10) {
-                return null;
+                return BAD_NUMBER;
             }
             v = v * 10 - d;
         }
         if (!neg) {
             if (v == Long.MIN_VALUE) {
-                return null;
+                return BAD_NUMBER;
             }
             v = -v;
         }
-        return v;
+        return v == BAD_NUMBER ? v + 1 : v;
     }
 }
