@@ -4,7 +4,8 @@
 # Gearlog's journal does by default). The three servers are started together but measured one after the other:
 # each measurement is repeated (-R rounds, rotating through the servers so that load changes on a shared machine
 # hit all of them) and the median is reported, with each server's CPU time per request (steadier than ops/s when
-# other work shares the machine). Gearlog is warmed up first (its JIT compiles the hot paths). Neither server takes
+# other work shares the machine). Gearlog is warmed up first (its JIT compiles the hot paths) and measured once
+# its background warm-up (GraalPy contexts, compilation) has gone idle. Neither server takes
 # automatic snapshots (redis: --save '', Gearlog: --save '').
 #
 #   benchmarks/redis-benchmark-compare.sh [-n requests] [-N pipelined-requests] [-c clients] [-r keyspace]
@@ -130,6 +131,11 @@ for t in set get incr mset ping_mbulk; do
   measure gearlog "$t" 1 >/dev/null
 done
 redis-cli -p "${PORT[gearlog]}" flushall >/dev/null
+# GraalPy warms its contexts and compiles in the background after startup: measure once the server is idle
+for _ in $(seq 1 60); do
+  c0=$(cpu_ticks "${PID[gearlog]}"); sleep 2; c1=$(cpu_ticks "${PID[gearlog]}")
+  [ $((c1 - c0)) -lt 10 ] && break
+done
 
 : > "$WORK/results.csv"
 for t in ${TESTS//,/ }; do
