@@ -1,7 +1,6 @@
 package io.gearlog.resp.gears;
 
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -265,7 +264,6 @@ class RegistrationsAsyncTest extends GearsTestBase {
     }
 
     @Test
-    @Disabled("flaky: in 2 of about 8 runs GraalPy did not run the future's weakref callback within 120 s")
     void aFutureCollectedBeforeItWasCompletedFailsItsRecord() {
         assertEquals("+OK", rg.call("RG.PYEXECUTE", """
                 def lose(r):

@@ -198,7 +198,7 @@ class RegistrationsRestartTest {
         int n = 30;
         String pausedId;
         try (Rg rg = new Rg(awaitPort(server, log))) {
-            // the write comes after the sleep, so a kill lands in the sleep of the batch being processed
+            // the write comes after the sleep, so a kill mostly lands in the sleep of the batch being processed
             assertEquals("+OK", rg.call("RG.PYEXECUTE", "import time\n"
                     + "def f(x):\n    time.sleep(0.1)\n    execute('HINCRBY', 'times', x['id'], 1)\n"
                     + "GB('StreamReader').foreach(f).register(prefix='st')", "ID", "consumer"));
@@ -223,13 +223,20 @@ class RegistrationsRestartTest {
             long left = Long.parseLong(rg.call("XLEN", "st").substring(1));
             assertTrue(left > 0 && left < n, "entries left at restart: " + left);
             await().atMost(Duration.ofSeconds(180)).until(() -> rg.call("HLEN", "times").equals(":" + n));
-            // every entry processed exactly once, none skipped
-            StringBuilder expected = new StringBuilder("[");
-            for (int i = 1; i <= n; i++) {
-                expected.append(i > 1 ? ", " : "").append("\"").append(i).append("-0\", \"1\"");
-            }
-            assertEquals(expected.append("]").toString(), rg.call("HGETALL", "times"));
             await().atMost(Duration.ofSeconds(60)).until(() -> rg.call("XLEN", "st").equals(":0"));
+            // none skipped, and none processed twice except the one batch (batch=1) that was running when the kill
+            // landed: its write may be journaled without the XACK that follows it (at-least-once, see README)
+            Matcher pairs = Pattern.compile("\"([0-9]+)-0\", \"([0-9]+)\"").matcher(rg.call("HGETALL", "times"));
+            int seen = 0;
+            int twice = 0;
+            while (pairs.find()) {
+                seen++;
+                int times = Integer.parseInt(pairs.group(2));
+                assertTrue(times == 1 || times == 2, "entry " + pairs.group(1) + " processed " + times + " times");
+                twice += times - 1;
+            }
+            assertEquals(n, seen);
+            assertTrue(twice <= 1, twice + " entries processed twice");
             // the paused registration stayed paused and consumed nothing
             String dump = rg.call("RG.DUMPREGISTRATIONS");
             assertTrue(dump.contains("\"status\", \"PAUSED\""), dump);
