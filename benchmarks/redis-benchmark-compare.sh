@@ -6,10 +6,11 @@
 # hit all of them) and the median is reported, with each server's CPU time per request (steadier than ops/s when
 # other work shares the machine). Gearlog is warmed up first (its JIT compiles the hot paths) and measured once
 # its background warm-up (GraalPy contexts, compilation) has gone idle. Neither server takes
-# automatic snapshots (redis: --save '', Gearlog: --save '').
+# automatic snapshots (redis: --save '', Gearlog: --save ''). -f always runs Gearlog's journal and the AOF redis
+# with appendfsync always instead (the durability comparison).
 #
 #   benchmarks/redis-benchmark-compare.sh [-n requests] [-N pipelined-requests] [-c clients] [-r keyspace]
-#                                         [-R rounds] [-t tests]
+#                                         [-R rounds] [-t tests] [-f everysec|always]
 #
 # Every server gets a fresh temporary data directory and a spare port, and is stopped by its process id.
 set -euo pipefail
@@ -21,15 +22,17 @@ CLIENTS=50
 KEYSPACE=100000
 ROUNDS=3
 TESTS="set,get,incr,mset,ping_mbulk,lpush,lpop,sadd,hset,zadd,xadd"
-while getopts "n:N:c:r:R:t:" opt; do
+FSYNC=everysec
+while getopts "n:N:c:r:R:t:f:" opt; do
   case "$opt" in
     n) REQUESTS="$OPTARG" ;;
+    f) FSYNC="$OPTARG" ;;
     N) PIPELINED="$OPTARG" ;;
     c) CLIENTS="$OPTARG" ;;
     r) KEYSPACE="$OPTARG" ;;
     R) ROUNDS="$OPTARG" ;;
     t) TESTS="$OPTARG" ;;
-    *) echo "usage: $0 [-n requests] [-N pipelined-requests] [-c clients] [-r keyspace] [-R rounds] [-t tests]" >&2
+    *) echo "usage: $0 [-n requests] [-N pipelined-requests] [-c clients] [-r keyspace] [-R rounds] [-t tests] [-f everysec|always]" >&2
        exit 1 ;;
   esac
 done
@@ -112,7 +115,7 @@ measure() {
 SERVERS="gearlog redis redis-aof"
 PORT[gearlog]=$(spare_port)
 # no automatic snapshots, as redis-server runs without RDB saves (--save ''): both do only what their journal needs
-"$ROOT/gearlog" --port "${PORT[gearlog]}" --dir "$WORK/gearlog" --save '' --loglevel warning > "$WORK/gearlog.log" 2>&1 &
+"$ROOT/gearlog" --port "${PORT[gearlog]}" --dir "$WORK/gearlog" --save '' --appendfsync "$FSYNC" --loglevel warning > "$WORK/gearlog.log" 2>&1 &
 PID[gearlog]=$!
 PORT[redis]=$(spare_port)
 mkdir -p "$WORK/redis" "$WORK/redis-aof"
@@ -120,7 +123,7 @@ redis-server --port "${PORT[redis]}" --dir "$WORK/redis" --save '' --appendonly 
   --loglevel warning > "$WORK/redis.log" 2>&1 &
 PID[redis]=$!
 PORT[redis-aof]=$(spare_port)
-redis-server --port "${PORT[redis-aof]}" --dir "$WORK/redis-aof" --save '' --appendonly yes --appendfsync everysec \
+redis-server --port "${PORT[redis-aof]}" --dir "$WORK/redis-aof" --save '' --appendonly yes --appendfsync "$FSYNC" \
   --daemonize no --loglevel warning > "$WORK/redis-aof.log" 2>&1 &
 PID[redis-aof]=$!
 for name in $SERVERS; do wait_ready "$name"; done
@@ -156,9 +159,9 @@ for t in ${TESTS//,/ }; do
   done
 done
 
-python3 - "$WORK/results.csv" "$REQUESTS" "$PIPELINED" "$CLIENTS" "$KEYSPACE" "$ROUNDS" <<'PY'
+python3 - "$WORK/results.csv" "$REQUESTS" "$PIPELINED" "$CLIENTS" "$KEYSPACE" "$ROUNDS" "$FSYNC" <<'PY'
 import sys, csv, statistics
-path, n, big_n, clients, keyspace, rounds = sys.argv[1:]
+path, n, big_n, clients, keyspace, rounds, fsync = sys.argv[1:]
 runs = {}
 order = []
 cpus = {}
@@ -187,11 +190,11 @@ def cell(v, why):
 def ratio(a, b):
     return "%.2fx" % (a / b) if a and b else "n/a"
 
-print("redis-benchmark -c %s -r %s, -n %s at -P 1 and %s at -P 16; median of %s rounds"
-      % (clients, keyspace, n, big_n, rounds))
+print("redis-benchmark -c %s -r %s, -n %s at -P 1 and %s at -P 16; median of %s rounds; Gearlog's journal and the"
+      " AOF redis with appendfsync %s" % (clients, keyspace, n, big_n, rounds, fsync))
 print()
 print("| test | -P | Gearlog ops/s | redis ops/s (appendonly no) | Gearlog / redis "
-      "| redis ops/s (AOF everysec) | Gearlog / redis AOF | server CPU µs/op: Gearlog / redis / redis AOF |")
+      "| redis ops/s (AOF %s) | Gearlog / redis AOF | server CPU µs/op: Gearlog / redis / redis AOF |" % fsync)
 print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 for key in sorted(order, key=lambda k: (k[1], order.index(k))):
     g, gw = median(key, "gearlog")

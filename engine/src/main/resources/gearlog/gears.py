@@ -441,7 +441,35 @@ def _returned(run, fut):
     fut._cell = cell
     fut._state = 1
     _weakref.finalize(fut, cell.finish, _LOST)
+    _arm_sweep()
     return cell
+
+
+# Seconds until the armed sweep for lost futures runs (0: none armed). Finalizers run only when the JVM collects
+# and this context runs Python, so while executions are parked a timer collects in this context now and then
+# (1 s, then twice as long each time, at most a minute) instead of waiting for unrelated work to come here.
+_sweep = [0]
+
+
+def _arm_sweep():
+    if _sweep[0] == 0 and _host.sweep_after(1000):
+        _sweep[0] = 1
+
+
+def sweep_lost():
+    """The sweep timer's turn (on this context's thread): a collection runs the finalizers of the returned futures
+    nothing references any more, which fail their records and queue the executions' resumption."""
+    delay, _sweep[0] = _sweep[0], 0
+    if not _parked:
+        return
+    import gc
+    gc.collect()
+    # GraalPy runs weakref callbacks after a collection: a second one gives them their turn
+    gc.collect()
+    if _parked:
+        delay = min(delay * 2, 60)
+        if _host.sweep_after(delay * 1000):
+            _sweep[0] = delay
 
 
 def _outcome_of(run, cell, apply):

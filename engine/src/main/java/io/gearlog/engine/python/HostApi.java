@@ -109,6 +109,20 @@ final class HostApi {
             }, millis);
             return null;
         }));
+        // the engine context never sweeps: a collection there would stall the engine thread
+        m.put("sweep_after", fn(a -> {
+            if (w.engineBound) {
+                return false;
+            }
+            long millis = a[0].asLong();
+            TIMERS.schedule(new java.util.TimerTask() {
+                @Override
+                public void run() {
+                    w.rt.submitTo(w.index, w2 -> RegistrationRunner.sweepLost(w2));
+                }
+            }, millis);
+            return true;
+        }));
         m.put("wake", fn(a -> {
             wakeUp();
             return null;

@@ -161,6 +161,21 @@ final class RegistrationRunner {
      * The thread of {@code w}'s context (a worker, or the engine thread for the engine context): resumes the parked
      * executions whose futures completed (queued by continueRun, setFutureResults or a due timer).
      */
+    /** Collects the lost futures of this context's parked executions (gears.py sweep_lost); on its thread. */
+    static void sweepLost(Worker w) {
+        if (w.ctx == null) {
+            return;
+        }
+        w.runningNow(w);
+        try {
+            w.gears.getMember("sweep_lost").execute();
+        } catch (PolyglotException e) {
+            ServerLog.warning("GEARS: collecting lost futures failed: " + w.failure(e, w.interruptReason()));
+        } finally {
+            w.runningDone();
+        }
+    }
+
     static void resumeReady(Worker w, GearsService gears) {
         if (w.ctx == null) {
             return;

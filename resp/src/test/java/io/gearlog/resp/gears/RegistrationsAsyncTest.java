@@ -304,6 +304,23 @@ class RegistrationsAsyncTest extends GearsTestBase {
     }
 
     @Test
+    void aLostFutureFailsItsRecordWithNoOtherWorkInItsContext() {
+        // nothing but the server's own sweep runs Python in the session's context after LOSE
+        assertEquals("+OK", rg.call("RG.PYEXECUTE", """
+                def lose(r):
+                    return gearsFuture()
+                GB('CommandReader').map(lose).register(trigger='LOSE2', mode='async_local')
+                """));
+        try (Rg a = new Rg(server)) {
+            a.send("RG.TRIGGER", "LOSE2");
+            await().atMost(Duration.ofSeconds(150)).until(() ->
+                    rg.call("RG.DUMPREGISTRATIONS").contains("\"lastError\", \"Async record did not called continue\""));
+            assertEquals("-Async record did not called continue", a.read());
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> !running());
+    }
+
+    @Test
     void aSecondFutureInOneCallAndAnAwaitInsideAtomicAreRefused() {
         assertEquals("+OK", rg.call("RG.PYEXECUTE", """
                 def twice(r):
