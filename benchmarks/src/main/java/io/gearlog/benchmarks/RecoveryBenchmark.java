@@ -26,6 +26,9 @@ import java.util.Locale;
  * barely moves when other processes share the cores). Then the same state is written as a snapshot, which is
  * verified and loaded as many times.
  * {@code -Dext=SHADOW} (or {@code LIVE}) installs the engine extensions first, as a server does.
+ * {@code -Dgearlog.bench.journal=DIR} keeps the journal in DIR and reuses it when DIR already holds one, so that
+ * round 0 runs in a JVM that has not written it (as a restart does); {@code -Dgearlog.bench.journalOnly=true}
+ * skips the snapshot rounds.
  * {@code java ... io.gearlog.benchmarks.RecoveryBenchmark [records] [rounds]}
  */
 public final class RecoveryBenchmark {
@@ -35,17 +38,17 @@ public final class RecoveryBenchmark {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        Path dir = Files.createTempDirectory("gearlog-recovery-bench");
+        String keep = System.getProperty("gearlog.bench.journal");
+        Path dir = keep != null ? Path.of(keep) : Files.createTempDirectory("gearlog-recovery-bench");
+        boolean written = false;
+        if (keep != null && Files.isDirectory(dir)) {
+            try (var files = Files.list(dir)) {
+                written = files.findAny().isPresent();
+            }
+        }
         try {
-            try (Journal journal = Journal.open(dir)) {
-                JournalAppender a = journal.appender();
-                byte[] set = "SET".getBytes(StandardCharsets.US_ASCII);
-                long time = System.currentTimeMillis() - 60_000;
-                for (int i = 0; i < n; i++) {
-                    a.appendArgv(RecordType.COMMAND, time + i / 1000, 1 + i % 50, 0, new byte[][]{set,
-                            ("key:" + i).getBytes(StandardCharsets.US_ASCII),
-                            ("value-" + i).getBytes(StandardCharsets.US_ASCII)});
-                }
+            if (!written) {
+                write(dir, n);
             }
             ThreadMXBean mx = ManagementFactory.getThreadMXBean();
             Engine last = null;
@@ -75,6 +78,9 @@ public final class RecoveryBenchmark {
                             round, n, wall, n / wall, n / cpu, alloc / n);
                 }
             }
+            if (Boolean.getBoolean("gearlog.bench.journalOnly")) {
+                return;
+            }
             // the same state as a snapshot: verifying and loading it, as a restart does
             SnapshotCatalog catalog = new SnapshotCatalog(dir);
             SnapshotInfo saved = new SnapshotWriter(() -> false).write(last, last.lastAppliedIndex(), last.engineTime(),
@@ -95,7 +101,23 @@ public final class RecoveryBenchmark {
                         + "%,.0f keys/s (%,.0f per cpu-s)%n", round, n, saved.bytes(), verify, wall - verify, n / wall, n / cpu);
             }
         } finally {
-            JournalAppendBenchmark.deleteTree(dir);
+            if (keep == null) {
+                JournalAppendBenchmark.deleteTree(dir);
+            }
+        }
+    }
+
+    /** N SET records with distinct keys, as clients would have journaled them. */
+    private static void write(Path dir, int n) {
+        try (Journal journal = Journal.open(dir)) {
+            JournalAppender a = journal.appender();
+            byte[] set = "SET".getBytes(StandardCharsets.US_ASCII);
+            long time = System.currentTimeMillis() - 60_000;
+            for (int i = 0; i < n; i++) {
+                a.appendArgv(RecordType.COMMAND, time + i / 1000, 1 + i % 50, 0, new byte[][]{set,
+                        ("key:" + i).getBytes(StandardCharsets.US_ASCII),
+                        ("value-" + i).getBytes(StandardCharsets.US_ASCII)});
+            }
         }
     }
 }
