@@ -23,7 +23,7 @@ import java.util.Locale;
  * Journal recovery alone, in one JVM: writes N SET records once, then replays them into a fresh engine (no
  * network; extensions only with -Dext) several times. The first round is the cold figure a restart sees; later rounds show
  * the steady rate. Reports records per second of wall time and of the replaying thread's CPU time (the latter
- * barely moves when other processes share the cores). Then the same state is written as a snapshot, which is
+ * barely moves when other processes share the cores), and the CPU time of the whole process. Then the same state is written as a snapshot, which is
  * verified and loaded as many times.
  * {@code -Dext=SHADOW} (or {@code LIVE}) installs the engine extensions first, as a server does.
  * {@code -Dgearlog.bench.journal=DIR} keeps the journal in DIR and reuses it when DIR already holds one, so that
@@ -51,6 +51,8 @@ public final class RecoveryBenchmark {
                 write(dir, n);
             }
             ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            // all threads: recovery may read ahead on a second one, and the JIT compiles meanwhile
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             Engine last = null;
             for (int round = 0; round < rounds; round++) {
                 try (Journal journal = Journal.open(dir)) {
@@ -63,19 +65,22 @@ public final class RecoveryBenchmark {
                         m.invoke(null, engine, role.getField(System.getProperty("ext")).get(null));
                     }
                     long cpu0 = mx.getCurrentThreadCpuTime();
+                    long process0 = os.getProcessCpuTime();
                     long alloc0 = ((com.sun.management.ThreadMXBean) mx).getCurrentThreadAllocatedBytes();
                     long t0 = System.nanoTime();
                     Recovery.Result r = Recovery.run(engine, journal, -1, false);
                     double wall = (System.nanoTime() - t0) / 1e9;
                     double cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
+                    double process = (os.getProcessCpuTime() - process0) / 1e9;
                     long alloc = ((com.sun.management.ThreadMXBean) mx).getCurrentThreadAllocatedBytes() - alloc0;
                     if (r.records() != n || engine.keyspace().totalKeys() != n) {
                         throw new IllegalStateException("recovered " + r.records() + " records, "
                                 + engine.keyspace().totalKeys() + " keys");
                     }
                     last = engine;
-                    System.out.printf(Locale.ROOT, "round %d: %,d records in %.2f s = %,.0f records/s (%,.0f per cpu-s), %d bytes allocated per record%n",
-                            round, n, wall, n / wall, n / cpu, alloc / n);
+                    System.out.printf(Locale.ROOT, "round %d: %,d records in %.2f s = %,.0f records/s (%,.0f per cpu-s), "
+                            + "%d bytes allocated per record; the process used %.2f cpu-s%n",
+                            round, n, wall, n / wall, n / cpu, alloc / n, process);
                 }
             }
             if (Boolean.getBoolean("gearlog.bench.journalOnly")) {
