@@ -23,9 +23,12 @@ import java.util.Locale;
  * Journal recovery alone, in one JVM: writes N SET records once, then replays them into a fresh engine (no
  * network; extensions only with -Dext) several times. The first round is the cold figure a restart sees; later rounds show
  * the steady rate. Reports records per second of wall time and of the replaying thread's CPU time (the latter
- * barely moves when other processes share the cores). Then the same state is written as a snapshot, which is
+ * barely moves when other processes share the cores), and the CPU time of the whole process. Then the same state is written as a snapshot, which is
  * verified and loaded as many times.
  * {@code -Dext=SHADOW} (or {@code LIVE}) installs the engine extensions first, as a server does.
+ * {@code -Dgearlog.bench.journal=DIR} keeps the journal in DIR and reuses it when DIR already holds one, so that
+ * round 0 runs in a JVM that has not written it (as a restart does); {@code -Dgearlog.bench.journalOnly=true}
+ * skips the snapshot rounds.
  * {@code java ... io.gearlog.benchmarks.RecoveryBenchmark [records] [rounds]}
  */
 public final class RecoveryBenchmark {
@@ -35,19 +38,21 @@ public final class RecoveryBenchmark {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        Path dir = Files.createTempDirectory("gearlog-recovery-bench");
+        String keep = System.getProperty("gearlog.bench.journal");
+        Path dir = keep != null ? Path.of(keep) : Files.createTempDirectory("gearlog-recovery-bench");
+        boolean written = false;
+        if (keep != null && Files.isDirectory(dir)) {
+            try (var files = Files.list(dir)) {
+                written = files.findAny().isPresent();
+            }
+        }
         try {
-            try (Journal journal = Journal.open(dir)) {
-                JournalAppender a = journal.appender();
-                byte[] set = "SET".getBytes(StandardCharsets.US_ASCII);
-                long time = System.currentTimeMillis() - 60_000;
-                for (int i = 0; i < n; i++) {
-                    a.appendArgv(RecordType.COMMAND, time + i / 1000, 1 + i % 50, 0, new byte[][]{set,
-                            ("key:" + i).getBytes(StandardCharsets.US_ASCII),
-                            ("value-" + i).getBytes(StandardCharsets.US_ASCII)});
-                }
+            if (!written) {
+                write(dir, n);
             }
             ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            // all threads: recovery may read ahead on a second one, and the JIT compiles meanwhile
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             Engine last = null;
             for (int round = 0; round < rounds; round++) {
                 try (Journal journal = Journal.open(dir)) {
@@ -60,20 +65,26 @@ public final class RecoveryBenchmark {
                         m.invoke(null, engine, role.getField(System.getProperty("ext")).get(null));
                     }
                     long cpu0 = mx.getCurrentThreadCpuTime();
+                    long process0 = os.getProcessCpuTime();
                     long alloc0 = ((com.sun.management.ThreadMXBean) mx).getCurrentThreadAllocatedBytes();
                     long t0 = System.nanoTime();
                     Recovery.Result r = Recovery.run(engine, journal, -1, false);
                     double wall = (System.nanoTime() - t0) / 1e9;
                     double cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
+                    double process = (os.getProcessCpuTime() - process0) / 1e9;
                     long alloc = ((com.sun.management.ThreadMXBean) mx).getCurrentThreadAllocatedBytes() - alloc0;
                     if (r.records() != n || engine.keyspace().totalKeys() != n) {
                         throw new IllegalStateException("recovered " + r.records() + " records, "
                                 + engine.keyspace().totalKeys() + " keys");
                     }
                     last = engine;
-                    System.out.printf(Locale.ROOT, "round %d: %,d records in %.2f s = %,.0f records/s (%,.0f per cpu-s), %d bytes allocated per record%n",
-                            round, n, wall, n / wall, n / cpu, alloc / n);
+                    System.out.printf(Locale.ROOT, "round %d: %,d records in %.2f s = %,.0f records/s (%,.0f per cpu-s), "
+                            + "%d bytes allocated per record; the process used %.2f cpu-s%n",
+                            round, n, wall, n / wall, n / cpu, alloc / n, process);
                 }
+            }
+            if (Boolean.getBoolean("gearlog.bench.journalOnly")) {
+                return;
             }
             // the same state as a snapshot: verifying and loading it, as a restart does
             SnapshotCatalog catalog = new SnapshotCatalog(dir);
@@ -95,7 +106,23 @@ public final class RecoveryBenchmark {
                         + "%,.0f keys/s (%,.0f per cpu-s)%n", round, n, saved.bytes(), verify, wall - verify, n / wall, n / cpu);
             }
         } finally {
-            JournalAppendBenchmark.deleteTree(dir);
+            if (keep == null) {
+                JournalAppendBenchmark.deleteTree(dir);
+            }
+        }
+    }
+
+    /** N SET records with distinct keys, as clients would have journaled them. */
+    private static void write(Path dir, int n) {
+        try (Journal journal = Journal.open(dir)) {
+            JournalAppender a = journal.appender();
+            byte[] set = "SET".getBytes(StandardCharsets.US_ASCII);
+            long time = System.currentTimeMillis() - 60_000;
+            for (int i = 0; i < n; i++) {
+                a.appendArgv(RecordType.COMMAND, time + i / 1000, 1 + i % 50, 0, new byte[][]{set,
+                        ("key:" + i).getBytes(StandardCharsets.US_ASCII),
+                        ("value-" + i).getBytes(StandardCharsets.US_ASCII)});
+            }
         }
     }
 }

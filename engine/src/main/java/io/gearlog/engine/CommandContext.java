@@ -18,9 +18,10 @@ import java.util.SplittableRandom;
 public final class CommandContext {
     private final Engine engine;
     private final Client client;
-    private final byte[][] argv;
-    private final long now;
-    private final long seed;
+    // not final: the engine refills one context for replayed commands (see reuse)
+    private byte[][] argv;
+    private long now;
+    private long seed;
     private SplittableRandom random;
 
     CommandContext(Engine engine, Client client, byte[][] argv, long now, long seed) {
@@ -29,6 +30,18 @@ public final class CommandContext {
         this.argv = argv;
         this.now = now;
         this.seed = seed;
+    }
+
+    /**
+     * Makes this context that of the next command of the same client. Only for a context nobody holds on to:
+     * the engine's replay context, which saves a 64-byte object per replayed record.
+     */
+    CommandContext reuse(byte[][] argv, long now, long seed) {
+        this.argv = argv;
+        this.now = now;
+        this.seed = seed;
+        this.random = null;
+        return this;
     }
 
     public Engine engine() {

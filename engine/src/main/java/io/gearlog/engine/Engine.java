@@ -82,6 +82,13 @@ public final class Engine {
     private final List<Timer> timers = new ArrayList<>();
     private final AtomicInteger repliesAtSyncer = new AtomicInteger();
     private final Client replayClient;
+    /**
+     * The context of the replay client's commands, refilled per command (a command context is allocated per record
+     * otherwise: the handler call site is megamorphic, so escape analysis cannot remove it). A command that runs
+     * while the replay context is in use (nested) gets a context of its own.
+     */
+    private final CommandContext replayContext;
+    private boolean replayContextInUse;
     private final Map<String, Object> services = new LinkedHashMap<>();
     private final SlowLog slowLog = new SlowLog();
     private final List<Runnable> stopHooks = new ArrayList<>();
@@ -131,6 +138,7 @@ public final class Engine {
         replayClient = new Client(0, ClientOutbound.DISCARD);
         replayClient.authenticated = true;
         replayClient.replaying = true;
+        replayContext = new CommandContext(this, replayClient, new byte[0][], 0, 0);
         addTimer(100, this::activeExpiry);
         addTimer(100, this::checkBlockedTimeouts);
     }
@@ -721,7 +729,14 @@ public final class Engine {
                 seed = (++readSeed) ^ (now << 20);
             }
         }
-        CommandContext ctx = new CommandContext(this, c, argv, now, seed);
+        boolean reuse = c == replayClient && !replayContextInUse;
+        CommandContext ctx;
+        if (reuse) {
+            ctx = replayContext.reuse(argv, now, seed);
+            replayContextInUse = true;
+        } else {
+            ctx = new CommandContext(this, c, argv, now, seed);
+        }
         int mark = c.reply.length();
         long started;
         if (replaying) {
@@ -744,6 +759,12 @@ public final class Engine {
             c.reply.error("ERR internal error in '" + spec.name() + "': " + e);
             stats.totalErrorReplies++;
             ServerLog.warning("internal error in " + spec.name() + ": " + e);
+        } finally {
+            if (reuse) {
+                // a stale reference to the context fails at once rather than reading a later command's arguments
+                replayContext.reuse(null, 0, 0);
+                replayContextInUse = false;
+            }
         }
         // the threshold as it is after the command: CONFIG SET slowlog-log-slower-than is judged by its new value
         long threshold = config.slowlogLogSlowerThan;
@@ -1145,7 +1166,8 @@ public final class Engine {
             long time = r.time();
             lastNow = Math.max(lastNow, time);
             switch (r.type()) {
-                case RecordType.COMMAND -> applyArgv(r.argv(), r.db(), time, r.index());
+                // no command keeps its argv array (only the arguments), so the record's array can be refilled
+                case RecordType.COMMAND -> applyArgv(r.argvReused(), r.db(), time, r.index());
                 case RecordType.TRANSACTION -> {
                     replayClient.db = r.db();
                     List<byte[][]> list = r.argvList();

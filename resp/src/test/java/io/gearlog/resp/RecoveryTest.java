@@ -152,6 +152,36 @@ class RecoveryTest {
         }
     }
 
+    /**
+     * Replay refills one argv array for consecutive records with as many arguments and reuses one command context:
+     * every value built from arguments must still hold its own record's arguments after the restart.
+     */
+    @Test
+    void replayKeepsEachRecordsArgumentsAcrossRecordsOfTheSameLength() {
+        String digest;
+        try (TestServer s = start(); Jedis j = s.jedis()) {
+            for (int i = 0; i < 3; i++) {
+                j.hset("h", "f" + i, "v" + i);
+                j.rpush("l", "a" + i, "b" + i);
+                j.sadd("s", "m" + i, "n" + i);
+                j.zadd("z", i, "z" + i);
+                j.xadd("x", redis.clients.jedis.params.XAddParams.xAddParams().id(i + 1, 0), Map.of("k", "x" + i));
+                j.set("k" + i, "s" + i);
+                j.append("k" + i, "+" + i);
+            }
+            digest = digest(j);
+        }
+        try (TestServer s = start(); Jedis j = s.jedis()) {
+            assertEquals(digest, digest(j));
+            assertEquals(Map.of("f0", "v0", "f1", "v1", "f2", "v2"), j.hgetAll("h"));
+            assertEquals(List.of("a0", "b0", "a1", "b1", "a2", "b2"), j.lrange("l", 0, -1));
+            assertEquals(java.util.Set.of("m0", "n0", "m1", "n1", "m2", "n2"), j.smembers("s"));
+            assertEquals(List.of("z0", "z1", "z2"), j.zrange("z", 0, -1));
+            assertEquals("x2", j.xrange("x", "-", "+").get(2).getFields().get("k"));
+            assertEquals("s1+1", j.get("k1"));
+        }
+    }
+
     @Test
     void aSnapshotAloneRebuildsTheStateWithoutReplayingRecords() {
         String digest;
