@@ -319,6 +319,7 @@ public final class Engine {
                         handle(m);
                     }
                     flush();
+                    flushDurable();
                 }).get(10, TimeUnit.SECONDS);
             } catch (Exception e) {
                 ServerLog.warning("engine did not stop cleanly on its event loop: " + e);
@@ -1103,7 +1104,7 @@ public final class Engine {
             return;
         }
         boolean viaSyncer = syncer != null && config.appendfsync == FsyncPolicy.ALWAYS
-                && (appender.lastIndex() > syncer.syncedIndex() || repliesAtSyncer.get() > 0);
+                && (appender.lastIndex() > syncer.syncedIndex() || repliesAtSyncer.get() > 0 || !durable.isEmpty());
         List<Object[]> batch = viaSyncer ? new ArrayList<>(dirty.size()) : null;
         for (Client c : dirty) {
             c.dirty = false;
@@ -1134,19 +1135,48 @@ public final class Engine {
             }
         }
         dirty.clear();
-        if (batch != null && !batch.isEmpty()) {
+        if (batch != null && !batch.isEmpty() && loop != null && repliesAtSyncer.get() == 0) {
+            // on the event loop, as redis-server does: one fsync at the end of the loop's turn covers every client
+            // served in it, with no hand-off to the sync thread and back
+            durable.addAll(batch);
+            if (!durableScheduled) {
+                durableScheduled = true;
+                loop.execute(durableFlush);
+            }
+        } else if (batch != null && !batch.isEmpty()) {
             repliesAtSyncer.incrementAndGet();
             syncer.afterSync(appender.lastIndex(), () -> {
-                for (Object[] o : batch) {
-                    ClientOutbound out = (ClientOutbound) o[0];
-                    if ((Boolean) o[2]) {
-                        out.sendAndClose((byte[]) o[1]);
-                    } else {
-                        out.send((byte[]) o[1]);
-                    }
-                }
+                sendAll(batch);
                 repliesAtSyncer.decrementAndGet();
             });
+        }
+    }
+
+    /** Replies waiting for the fsync at the end of this event-loop turn (appendfsync always); engine thread. */
+    private final List<Object[]> durable = new ArrayList<>();
+    private boolean durableScheduled;
+    private final Runnable durableFlush = this::flushDurable;
+
+    /** Forces the journal on this thread, then sends the replies that waited for it, in order. */
+    private void flushDurable() {
+        durableScheduled = false;
+        if (durable.isEmpty()) {
+            return;
+        }
+        syncer.syncNow();
+        sendAll(durable);
+        durable.clear();
+    }
+
+    /** Sends {outbound, bytes, close} replies in order. */
+    private static void sendAll(List<Object[]> replies) {
+        for (Object[] o : replies) {
+            ClientOutbound out = (ClientOutbound) o[0];
+            if ((Boolean) o[2]) {
+                out.sendAndClose((byte[]) o[1]);
+            } else {
+                out.send((byte[]) o[1]);
+            }
         }
     }
 
