@@ -30,15 +30,37 @@ final class ZSkipList implements ZStore {
         }
     }
 
-    /** A node with levels above 0: forward links and spans for levels 1..up.length. */
+    /**
+     * A node with levels above 0. Levels 1 to 3 live in fields of the node itself, so a hop at those levels reads
+     * no second object (a node is taller than 4 with probability 1/256); higher levels go to arrays.
+     */
     static final class Tall extends Node {
-        final Node[] up;
-        final int[] span;
+        /** How many levels above 0 this node has. */
+        final int extra;
+        Node up1;
+        Node up2;
+        Node up3;
+        int span1;
+        int span2;
+        int span3;
+        /** Levels 4 and above (index level - 4), or null. */
+        final Node[] upHigh;
+        final int[] spanHigh;
 
         Tall(byte[] member, int hash, double score, int extraLevels) {
             super(member, hash, score);
-            up = new Node[extraLevels];
-            span = new int[extraLevels];
+            extra = extraLevels;
+            upHigh = extraLevels > 3 ? new Node[extraLevels - 3] : null;
+            spanHigh = extraLevels > 3 ? new int[extraLevels - 3] : null;
+        }
+
+        void clearLinks() {
+            up1 = null;
+            up2 = null;
+            up3 = null;
+            if (upHigh != null) {
+                Arrays.fill(upHigh, null);
+            }
         }
     }
 
@@ -48,6 +70,9 @@ final class ZSkipList implements ZStore {
     private int length;
     private Node[] table;
     private long levelState;
+    /** Search scratch, allocated at the first write (a loaded snapshot may never need it). */
+    private Node[] scratchUpdate;
+    private int[] scratchRanks;
 
     ZSkipList(int expected) {
         int n = MIN_TABLE;
@@ -60,29 +85,60 @@ final class ZSkipList implements ZStore {
     // ---- level helpers ----
 
     private static Node fwd(Node x, int i) {
-        return i == 0 ? x.next : ((Tall) x).up[i - 1];
+        if (i == 0) {
+            return x.next;
+        }
+        Tall t = (Tall) x;
+        return switch (i) {
+            case 1 -> t.up1;
+            case 2 -> t.up2;
+            case 3 -> t.up3;
+            default -> t.upHigh[i - 4];
+        };
     }
 
     private static void setFwd(Node x, int i, Node n) {
         if (i == 0) {
             x.next = n;
-        } else {
-            ((Tall) x).up[i - 1] = n;
+            return;
+        }
+        Tall t = (Tall) x;
+        switch (i) {
+            case 1 -> t.up1 = n;
+            case 2 -> t.up2 = n;
+            case 3 -> t.up3 = n;
+            default -> t.upHigh[i - 4] = n;
         }
     }
 
     private static int span(Node x, int i) {
-        return i == 0 ? 1 : ((Tall) x).span[i - 1];
+        if (i == 0) {
+            return 1;
+        }
+        Tall t = (Tall) x;
+        return switch (i) {
+            case 1 -> t.span1;
+            case 2 -> t.span2;
+            case 3 -> t.span3;
+            default -> t.spanHigh[i - 4];
+        };
     }
 
     private static void setSpan(Node x, int i, int s) {
-        if (i > 0) {
-            ((Tall) x).span[i - 1] = s;
+        if (i == 0) {
+            return;
+        }
+        Tall t = (Tall) x;
+        switch (i) {
+            case 1 -> t.span1 = s;
+            case 2 -> t.span2 = s;
+            case 3 -> t.span3 = s;
+            default -> t.spanHigh[i - 4] = s;
         }
     }
 
     private static int levelOf(Node x) {
-        return x instanceof Tall t ? t.up.length + 1 : 1;
+        return x instanceof Tall t ? t.extra + 1 : 1;
     }
 
     /** Level with P(level > k) = 4^-k, from a splitmix64 sequence. */
@@ -205,8 +261,8 @@ final class ZSkipList implements ZStore {
 
     /** Links a node (with its own level) at the place its score and member give it. */
     private void link(Node n) {
-        Node[] update = new Node[MAX_LEVEL];
-        int[] rank = new int[MAX_LEVEL];
+        Node[] update = scratchNodes();
+        int[] rank = scratchRanks == null ? (scratchRanks = new int[MAX_LEVEL]) : scratchRanks;
         Node x = head;
         for (int i = level - 1; i >= 0; i--) {
             rank[i] = i == level - 1 ? 0 : rank[i + 1];
@@ -247,8 +303,16 @@ final class ZSkipList implements ZStore {
         length++;
     }
 
+    /**
+     * The update vector of a search, reused: no caller holds one across another search (update() hands the one
+     * of its unlink to link only after unlink is done with it).
+     */
+    private Node[] scratchNodes() {
+        return scratchUpdate == null ? (scratchUpdate = new Node[MAX_LEVEL]) : scratchUpdate;
+    }
+
     private Node[] updateVector(double score, byte[] member) {
-        Node[] update = new Node[MAX_LEVEL];
+        Node[] update = scratchNodes();
         Node x = head;
         for (int i = level - 1; i >= 0; i--) {
             Node f;
@@ -292,7 +356,7 @@ final class ZSkipList implements ZStore {
         n.back = null;
         n.next = null;
         if (n instanceof Tall t) {
-            Arrays.fill(t.up, null);
+            t.clearLinks();
         }
         link(n);
     }
