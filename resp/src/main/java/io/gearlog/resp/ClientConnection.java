@@ -131,7 +131,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Cli
     @Override
     public void send(byte[] buf, int off, int len) {
         if (!writer.writeNow(channel, buf, off, len)) {
-            writer.write(channel, java.util.Arrays.copyOfRange(buf, off, off + len), false);
+            ClientOutbound.super.send(buf, off, len);
         }
     }
 

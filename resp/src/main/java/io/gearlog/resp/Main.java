@@ -19,11 +19,15 @@ public final class Main {
      * byte the decoder reads; our buffers never leave the event loop that allocated them.
      */
     private static void nettyDefaults() {
-        System.setProperty("io.netty.leakDetection.level",
-                System.getProperty("io.netty.leakDetection.level", "disabled"));
-        System.setProperty("io.netty.buffer.checkAccessible",
-                System.getProperty("io.netty.buffer.checkAccessible", "false"));
-        System.setProperty("io.netty.buffer.checkBounds", System.getProperty("io.netty.buffer.checkBounds", "false"));
+        defaultProperty("io.netty.leakDetection.level", "disabled");
+        defaultProperty("io.netty.buffer.checkAccessible", "false");
+        defaultProperty("io.netty.buffer.checkBounds", "false");
+    }
+
+    private static void defaultProperty(String name, String value) {
+        if (System.getProperty(name) == null) {
+            System.setProperty(name, value);
+        }
     }
 
     /** The reason text when {@code e} is a failure to bind the listening socket, else null. */

@@ -353,7 +353,6 @@ public final class GearsService {
         }
     }
 
-    /** The body of an EXEC_FINISHED record after the execution number, applied to {@code e} (null: skipped). */
     /** A created execution as a record brings it back: listed, and counted by its registration (if still there). */
     private void applyCreated(Execution e, Registration r) {
         if (r != null) {
@@ -365,6 +364,7 @@ public final class GearsService {
         nextExecution = Math.max(nextExecution, e.number + 1);
     }
 
+    /** The body of an EXEC_FINISHED record after the execution number, applied to {@code e} (null: skipped). */
     private void applyFinished(GearsRecord.Reader in, Execution e) {
         long total = in.i64();
         long read = in.i64();

@@ -157,10 +157,6 @@ final class RegistrationRunner {
         };
     }
 
-    /**
-     * The thread of {@code w}'s context (a worker, or the engine thread for the engine context): resumes the parked
-     * executions whose futures completed (queued by continueRun, setFutureResults or a due timer).
-     */
     /** Collects the lost futures of this context's parked executions (gears.py sweep_lost); on its thread. */
     static void sweepLost(Worker w) {
         if (w.ctx == null) {
@@ -176,6 +172,10 @@ final class RegistrationRunner {
         }
     }
 
+    /**
+     * The thread of {@code w}'s context (a worker, or the engine thread for the engine context): resumes the parked
+     * executions whose futures completed (queued by continueRun, setFutureResults or a due timer).
+     */
     static void resumeReady(Worker w, GearsService gears) {
         if (w.ctx == null) {
             return;
