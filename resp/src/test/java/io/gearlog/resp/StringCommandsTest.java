@@ -3,7 +3,9 @@ package io.gearlog.resp;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.time.Duration;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The Redis 7.0 string group through raw RESP: exact replies and errors. */
@@ -21,6 +23,33 @@ class StringCommandsTest extends ServerTestBase {
         assertEquals("$empty", c.call("get", ""));
         assertEquals("+OK", c.call("set", "bin", "a\\x00b"));
         assertEquals(":6", c.call("strlen", "bin"));
+    }
+
+    @Test
+    void plainSetReplacesTtlTypeAndEncodingButNotACopy() throws IOException {
+        assertEquals("+OK", c.call("set", "k", "v", "ex", "100"));
+        assertEquals("+OK", c.call("set", "k", "w"));
+        assertEquals(":-1", c.call("ttl", "k"));
+        assertEquals("$w", c.call("get", "k"));
+        assertEquals("+OK", c.call("set", "k", "x", "px", "100000"));
+        assertEquals("+OK", c.call("set", "k", "y", "keepttl"));
+        assertEquals(":100", c.call("ttl", "k"));
+        assertEquals(":1", c.call("rpush", "l", "a"));
+        assertEquals("+OK", c.call("set", "l", "12345"));
+        assertEquals("+string", c.call("type", "l"));
+        assertEquals("$int", c.call("object", "encoding", "l"));
+        assertEquals(":1", c.call("copy", "l", "l2"));
+        assertEquals("+OK", c.call("set", "l", "abc"));
+        assertEquals("$embstr", c.call("object", "encoding", "l"));
+        assertEquals("$12345", c.call("get", "l2"));
+        assertEquals("$int", c.call("object", "encoding", "l2"));
+        assertEquals("+OK", c.call("mset", "l", "m1", "l2", "m2"));
+        assertEquals("*[$m1, $m2]", c.call("mget", "l", "l2"));
+        assertEquals(":1", c.call("pexpire", "l", "1"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.call("exists", "l").equals(":0"));
+        assertEquals("+OK", c.call("set", "l", "again"));
+        assertEquals(":-1", c.call("pttl", "l"));
+        assertEquals("$again", c.call("get", "l"));
     }
 
     @Test

@@ -156,6 +156,14 @@ public final class StringCommands {
 
     private static void set(CommandContext ctx) {
         StringOptions o = parseOptions(ctx, 3, true);
+        if (o == StringOptions.NONE) {
+            Key key = ctx.key(1);
+            ctx.db().setString(key, ctx.arg(2), ctx.now());
+            ctx.modified(key);
+            ctx.notify(EventClass.STRING, "set", key);
+            ctx.reply().ok();
+            return;
+        }
         long when = o.expireArg() == 0 ? 0 : expireTime(ctx, o, "set");
         Key key = ctx.key(1);
         if (o.has(GET)) {
@@ -292,7 +300,7 @@ public final class StringCommands {
     private static void storeAll(CommandContext ctx) {
         for (int i = 1; i < ctx.argc(); i += 2) {
             Key key = ctx.key(i);
-            store(ctx, key, ctx.arg(i + 1), false);
+            ctx.db().setString(key, ctx.arg(i + 1), ctx.now());
             ctx.modified(key);
             ctx.notify(EventClass.STRING, "set", key);
         }

@@ -87,6 +87,11 @@ final class EntryDict<E extends EntryDict.Entry> {
         return null;
     }
 
+    /** The first entry of the bucket a key with hash {@code h} lives in (the head of its chain), or null. */
+    Entry bucketHead(int h) {
+        return table[h & (table.length - 1)];
+    }
+
     /** Adds an entry whose key is not in the table (the caller checked). */
     void add(E e) {
         int i = e.hash & (table.length - 1);
