@@ -15,6 +15,8 @@ public final class JournalAppender implements AutoCloseable {
     private final RecordCodec codec = new RecordCodec();
     private volatile long lastIndex = -1;
     private volatile File currentFile;
+    // written before lastIndex, whose volatile write publishes it
+    private long writePosition;
     private int cycle = Integer.MIN_VALUE;
     private long appended;
 
@@ -50,6 +52,7 @@ public final class JournalAppender implements AutoCloseable {
         codec.end();
         try (DocumentContext dc = appender.writingDocument()) {
             dc.wire().bytes().write(codec.buffer(), 0, codec.length());
+            writePosition = dc.wire().bytes().writePosition();
         }
         long idx = appender.lastIndexAppended();
         int c = appender.cycle();
@@ -65,6 +68,12 @@ public final class JournalAppender implements AutoCloseable {
     /** Index of the last record appended by this appender (readable from any thread). */
     public long lastIndex() {
         return lastIndex;
+    }
+
+    /** Offset in {@link #currentFile()} just past the last record's data (readable from any thread, may lag). */
+    public long writePosition() {
+        long ignored = lastIndex; // volatile read: makes the position written before it visible
+        return writePosition;
     }
 
     /** The file the last record went to (readable from any thread, for fsync). */

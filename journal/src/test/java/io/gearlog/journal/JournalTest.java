@@ -253,4 +253,28 @@ class JournalTest {
             }
         }
     }
+
+    @Test
+    void thePretoucherReadsAheadOfTheAppenderWithoutChangingRecords() throws Exception {
+        try (Journal j = Journal.open(dir)) {
+            JournalAppender a = j.appender();
+            a.appendArgv(RecordType.COMMAND, 1, 0, 0, argv("SET", "k0", "v"));
+            long first = a.writePosition();
+            assertTrue(first > 0 && first < a.currentFile().length(), "position " + first);
+            try (JournalPretoucher p = new JournalPretoucher(a)) {
+                await().atMost(10, TimeUnit.SECONDS).until(() -> p.touchedBytes() >= JournalPretoucher.AHEAD);
+                for (int i = 1; i < 1000; i++) {
+                    a.appendArgv(RecordType.COMMAND, 1 + i, 0, 0, argv("SET", "k" + i, "v" + i));
+                }
+                long last = a.writePosition();
+                assertTrue(last > first + 1000 * 10, "position " + last);
+                await().atMost(10, TimeUnit.SECONDS).until(() -> p.touchedBytes() >= last - first + JournalPretoucher.AHEAD);
+            }
+            List<JournalRecord> recs = readAll(j);
+            assertEquals(1000, recs.size());
+            for (int i = 0; i < 1000; i++) {
+                assertArrayEquals(argv("SET", "k" + i, i == 0 ? "v" : "v" + i), recs.get(i).argv(), "record " + i);
+            }
+        }
+    }
 }

@@ -7,6 +7,7 @@ import io.gearlog.engine.ServerLog;
 import io.gearlog.engine.commands.ServerCommands;
 import io.gearlog.engine.config.ServerConfig;
 import io.gearlog.journal.Journal;
+import io.gearlog.journal.JournalPretoucher;
 import io.gearlog.journal.JournalSyncer;
 import io.gearlog.snapshots.SnapshotCatalog;
 import io.gearlog.snapshots.SnapshotService;
@@ -23,6 +24,7 @@ public final class GearlogNode implements AutoCloseable {
     private final ServerConfig config;
     private Journal journal;
     private JournalSyncer syncer;
+    private JournalPretoucher pretoucher;
     private SnapshotService persistence;
     private Engine engine;
     private GearlogServer server;
@@ -65,6 +67,7 @@ public final class GearlogNode implements AutoCloseable {
         engine.applyArgv(startupLayout, 0, engine.engineTime(), 0);
         syncer = new JournalSyncer(journal.appender(), config.appendfsync, config.journalMinFreeBytes);
         engine.journal(journal.appender(), syncer);
+        pretoucher = new JournalPretoucher(journal.appender());
 
         persistence = new SnapshotService(engine, journal, syncer, catalog, recovered);
         persistence.install();
@@ -121,6 +124,9 @@ public final class GearlogNode implements AutoCloseable {
         }
         if (server != null) {
             server.close();
+        }
+        if (pretoucher != null) {
+            pretoucher.close();
         }
         if (syncer != null) {
             syncer.close();
