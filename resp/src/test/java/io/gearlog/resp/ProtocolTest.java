@@ -60,6 +60,30 @@ class ProtocolTest {
     }
 
     @Test
+    void aPipelinedBatchOfMixedCommandsAcrossDatabasesRepliesAsRunOneByOne() {
+        try (Jedis j = server.jedis()) {
+            Pipeline p = j.pipelined();
+            Response<String> set1 = p.set("", "empty");
+            Response<String> set2 = p.set("pk", "v1");
+            Response<Long> expire = p.pexpire("pk", 100_000);
+            Response<String> set3 = p.set("pk", "v2");
+            Response<Long> ttl = p.ttl("pk");
+            Response<Long> publish = p.publish("not-a-key", "message");
+            Response<String> select = p.select(3);
+            Response<String> otherDb = p.get("pk");
+            Response<Long> incr = p.incr("pk");
+            Response<String> back = p.select(0);
+            Response<String> get = p.get("pk");
+            Response<String> empty = p.get("");
+            p.sync();
+            assertEquals(List.of("OK", "OK", 1L, "OK", -1L, 0L, "OK"), List.of(set1.get(), set2.get(),
+                    expire.get(), set3.get(), ttl.get(), publish.get(), select.get()));
+            assertEquals(null, otherDb.get());
+            assertEquals(List.of(1L, "OK", "v2", "empty"), List.of(incr.get(), back.get(), get.get(), empty.get()));
+        }
+    }
+
+    @Test
     void requestSplitByteByByteIsDecoded() throws Exception {
         try (RawConnection c = new RawConnection(server.port())) {
             byte[] req = "*3\r\n$3\r\nSET\r\n$5\r\nsplit\r\n$3\r\nyes\r\n*2\r\n$3\r\nGET\r\n$5\r\nsplit\r\n".getBytes();
