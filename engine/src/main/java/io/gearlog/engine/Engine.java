@@ -602,7 +602,7 @@ public final class Engine {
         int sum = 0;
         for (int i = 0, n = argvs.size(); i < n; i++) {
             byte[][] argv = argvs.get(i);
-            if (argv.length > 1 && argv[1].length > 0) {
+            if (argv.length > 1) {
                 sum += db.touch(argv[1]);
             }
         }

@@ -36,7 +36,7 @@ public final class JournalPretoucher implements AutoCloseable {
         this.thread.start();
     }
 
-    /** Bytes read ahead so far (for tests and INFO). */
+    /** Bytes read ahead so far (tests check the thread keeps ahead with it). */
     public long touchedBytes() {
         return touchedBytes;
     }

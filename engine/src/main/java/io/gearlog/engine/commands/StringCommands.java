@@ -156,14 +156,6 @@ public final class StringCommands {
 
     private static void set(CommandContext ctx) {
         StringOptions o = parseOptions(ctx, 3, true);
-        if (o == StringOptions.NONE) {
-            Key key = ctx.key(1);
-            ctx.db().setString(key, ctx.arg(2), ctx.now());
-            ctx.modified(key);
-            ctx.notify(EventClass.STRING, "set", key);
-            ctx.reply().ok();
-            return;
-        }
         long when = o.expireArg() == 0 ? 0 : expireTime(ctx, o, "set");
         Key key = ctx.key(1);
         if (o.has(GET)) {
@@ -171,14 +163,21 @@ public final class StringCommands {
             StringValue old = ctx.read(key, ValueType.STRING);
             ctx.reply().bulk(old == null ? null : old.bytes());
         }
-        boolean exists = ctx.lookupWrite(key) != null;
-        if ((o.has(NX) && exists) || (o.has(XX) && !exists)) {
-            if (!o.has(GET)) {
-                ctx.reply().nullBulk();
+        if (o.has(NX | XX | KEEPTTL)) {
+            // a write lookup: an expired key is gone before NX/XX judge it and before KEEPTTL keeps a TTL
+            boolean exists = ctx.lookupWrite(key) != null;
+            if ((o.has(NX) && exists) || (o.has(XX) && !exists)) {
+                if (!o.has(GET)) {
+                    ctx.reply().nullBulk();
+                }
+                return;
             }
-            return;
         }
-        store(ctx, key, ctx.arg(2), o.has(KEEPTTL));
+        if (o.has(KEEPTTL)) {
+            store(ctx, key, ctx.arg(2), true);
+        } else {
+            ctx.db().setString(key, ctx.arg(2), ctx.now());
+        }
         ctx.modified(key);
         ctx.notify(EventClass.STRING, "set", key);
         if (o.expireArg() != 0) {

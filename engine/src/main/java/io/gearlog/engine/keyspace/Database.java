@@ -98,11 +98,15 @@ public final class Database {
         if (v == null) {
             return null;
         }
-        if (v.expireAt != RValue.NO_EXPIRE && v.expireAt <= now) {
+        if (expiredAt(v, now)) {
             expire(key, v);
             return null;
         }
         return v;
+    }
+
+    private static boolean expiredAt(RValue v, long now) {
+        return v.expireAt != RValue.NO_EXPIRE && v.expireAt <= now;
     }
 
     /** The value without an expiry check (it may be logically expired). */
@@ -161,7 +165,7 @@ public final class Database {
         byte[] b = key.bytes();
         int h = hash(key);
         Slot s = dict.get(b, 0, b.length, h);
-        if (s != null && s.value.expireAt != RValue.NO_EXPIRE && s.value.expireAt <= now) {
+        if (s != null && expiredAt(s.value, now)) {
             expire(key, s.value);
             s = null;
         }
