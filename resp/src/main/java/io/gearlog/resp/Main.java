@@ -79,6 +79,7 @@ public final class Main {
             System.exit(1);
             return;
         }
+        HeapSoftLimit.installIfZgc();
         GearlogNode n = node;
         Thread hook = new Thread(() -> {
             ServerLog.notice("Received SIGTERM, shutting down");

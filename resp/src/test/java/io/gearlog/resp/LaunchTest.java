@@ -38,6 +38,10 @@ class LaunchTest {
         private final List<Thread> pumps = new ArrayList<>();
 
         ServerProcess(String... args) throws IOException {
+            this(List.of("-Xmx512m"), args);
+        }
+
+        ServerProcess(List<String> jvmOptions, String... args) throws IOException {
             List<String> cmd = new ArrayList<>();
             cmd.add(ProcessHandle.current().info().command().orElse("java"));
             for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -45,7 +49,7 @@ class LaunchTest {
                     cmd.add(a);
                 }
             }
-            cmd.add("-Xmx512m");
+            cmd.addAll(jvmOptions);
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
             cmd.add("io.gearlog.resp.Main");
@@ -153,6 +157,50 @@ class LaunchTest {
             assertEquals(1, p.exitCode());
             assertEquals(List.of("gearlog: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": Address already in use"),
                     p.err);
+        }
+    }
+
+    private static long infoField(Jedis j, String section, String field) {
+        Matcher m = Pattern.compile("(?m)^" + field + ":(\\d+)\r?$").matcher(j.info(section));
+        assertTrue(m.find(), () -> field + " not in INFO " + section);
+        return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    void underZgcTheSoftHeapLimitStartsAtOneGigabyteAndFollowsTheLiveHeap(@TempDir Path dir) throws Exception {
+        try (ServerProcess p = new ServerProcess(List.of("-XX:+UseZGC", "-Xmx3g"), "--port", "0", "--dir",
+                dir.toString(), "--save", "", "--loglevel", "verbose")) {
+            int port = p.awaitPort();
+            assertTrue(p.logged("Heap soft limit 1024 MB, following twice the live heap plus 512 MB (max heap 3072 MB)"),
+                    () -> p.out.toString());
+            try (Jedis j = new Jedis("127.0.0.1", port, 30_000)) {
+                assertEquals(3L << 30, infoField(j, "memory", "jvm_heap_max"));
+                assertEquals(1L << 30, infoField(j, "memory", "jvm_heap_soft_max"));
+                // 400 MB that stay live: the next collection finds more than (1 GB - 512 MB) / 2 surviving
+                byte[] value = new byte[1 << 20];
+                for (int i = 0; i < 400; i++) {
+                    value[0] = (byte) i;
+                    value[1] = (byte) (i >> 8);
+                    j.set(("big:" + i).getBytes(StandardCharsets.UTF_8), value);
+                }
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    j.get("big:0".getBytes(StandardCharsets.UTF_8));  // a little allocation, so the collector keeps going
+                    return infoField(j, "memory", "jvm_heap_soft_max") >= 2 * (400L << 20) + (512L << 20);
+                });
+                assertTrue(infoField(j, "memory", "jvm_heap_soft_max") <= 3L << 30);
+            }
+        }
+    }
+
+    @Test
+    void withoutZgcTheSoftHeapLimitIsTheMaximumHeap(@TempDir Path dir) throws Exception {
+        try (ServerProcess p = new ServerProcess(List.of("-XX:+UseSerialGC", "-Xmx512m"), "--port", "0", "--dir",
+                dir.toString(), "--loglevel", "verbose")) {
+            int port = p.awaitPort();
+            assertTrue(p.out.stream().noneMatch(l -> l.contains("Heap soft limit")), () -> p.out.toString());
+            try (Jedis j = new Jedis("127.0.0.1", port, 30_000)) {
+                assertEquals(infoField(j, "memory", "jvm_heap_max"), infoField(j, "memory", "jvm_heap_soft_max"));
+            }
         }
     }
 

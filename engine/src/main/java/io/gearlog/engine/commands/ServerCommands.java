@@ -352,6 +352,7 @@ public final class ServerCommands {
                 line(sb, "maxmemory_policy", cfg.maxmemoryPolicy);
                 line(sb, "jvm_heap_committed", rt.totalMemory());
                 line(sb, "jvm_heap_max", rt.maxMemory());
+                line(sb, "jvm_heap_soft_max", softMaxHeap(rt.maxMemory()));
                 line(sb, "mem_allocator", "jvm");
             }
             case "persistence" -> {
@@ -437,6 +438,17 @@ public final class ServerCommands {
                     }
                 }
             }
+        }
+    }
+
+    /** The collector's soft heap limit (ZGC's SoftMaxHeapSize; the server keeps it near the live heap), else the max. */
+    private static long softMaxHeap(long maxHeap) {
+        try {
+            long soft = Long.parseLong(ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .getVMOption("SoftMaxHeapSize").getValue());
+            return soft > 0 && soft < maxHeap ? soft : maxHeap;
+        } catch (RuntimeException e) {
+            return maxHeap;
         }
     }
 
