@@ -5,6 +5,7 @@ import io.gearlog.engine.command.CommandSpec;
 import io.gearlog.engine.command.CommandTable;
 import io.gearlog.engine.commands.Commands;
 import io.gearlog.engine.config.ServerConfig;
+import io.gearlog.engine.keyspace.BatchTouch;
 import io.gearlog.engine.keyspace.Database;
 import io.gearlog.engine.keyspace.Key;
 import io.gearlog.engine.keyspace.KeyModificationListener;
@@ -589,24 +590,11 @@ public final class Engine {
         commandEndHook = hook;
     }
 
-    /** Sink for {@link #touchKeys}, so the JIT keeps its loads. */
-    private int touched;
+    private final BatchTouch batchTouch = new BatchTouch();
 
-    /**
-     * Touches the key table where each command of a pipelined batch will look its first argument up (most commands'
-     * first key), so the batch's cache misses overlap. Only reads: a wrong guess (not a key, a SELECT in the batch)
-     * costs a probe and changes nothing.
-     */
+    /** Reads ahead what a pipelined batch's commands will look up first, so its cache misses overlap. */
     private void touchKeys(Client c, List<byte[][]> argvs) {
-        Database db = keyspace.db(c.db);
-        int sum = 0;
-        for (int i = 0, n = argvs.size(); i < n; i++) {
-            byte[][] argv = argvs.get(i);
-            if (argv.length > 1) {
-                sum += db.touch(argv[1]);
-            }
-        }
-        touched += sum;
+        batchTouch.touch(keyspace.db(c.db), argvs);
     }
 
     private void dispatch(Client c, byte[][] argv, long now) {

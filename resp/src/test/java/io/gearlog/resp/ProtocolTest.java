@@ -1,5 +1,7 @@
 package io.gearlog.resp;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import redis.clients.jedis.exceptions.JedisDataException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,6 +82,49 @@ class ProtocolTest {
                     expire.get(), set3.get(), ttl.get(), publish.get(), select.get()));
             assertEquals(null, otherDb.get());
             assertEquals(List.of(1L, "OK", "v2", "empty"), List.of(incr.get(), back.get(), get.get(), empty.get()));
+        }
+    }
+
+    @Test
+    void aPipelinedBatchOnLargeHashesSetsAndSortedSetsRepliesAsRunOneByOne() {
+        try (Jedis j = server.jedis()) {
+            // past the listpack and intset limits, so each collection has an element table
+            Pipeline fill = j.pipelined();
+            for (int i = 0; i < 600; i++) {
+                fill.hset("pb:h", "f" + i, "v" + i);
+                fill.sadd("pb:s", "m" + i);
+                fill.zadd("pb:z", i, "m" + i);
+            }
+            fill.sync();
+            assertEquals("hashtable", j.objectEncoding("pb:h"));
+            assertEquals("hashtable", j.objectEncoding("pb:s"));
+            assertEquals("skiplist", j.objectEncoding("pb:z"));
+            String longField = "x".repeat(100);
+            Pipeline p = j.pipelined();
+            Response<Long> hsetNew = p.hset("pb:h", "f600", "new");
+            Response<Long> hsetOld = p.hset("pb:h", "f7", "changed");
+            Response<String> hget = p.hget("pb:h", "f7");
+            Response<Long> hsetLong = p.hset("pb:h", longField, "long");
+            Response<Long> saddOld = p.sadd("pb:s", "m5");
+            Response<Long> saddNew = p.sadd("pb:s", "m600");
+            Response<Boolean> isMember = p.sismember("pb:s", "m600");
+            Response<Long> zaddOld = p.zadd("pb:z", 1000, "m3");
+            Response<Double> zscore = p.zscore("pb:z", "m3");
+            Response<Long> zrank = p.zrank("pb:z", "m3");
+            Response<Double> zincr = p.zincrby("pb:z", 0.5, "m4");
+            Response<Long> zrem = p.zrem("pb:z", "m4", "absent");
+            Response<Long> wrongType = p.hset("pb:s", "f", "v");
+            Response<Long> len = p.hlen("pb:h");
+            Response<Long> missing = p.hset("pb:fresh", "f", "v");
+            p.sync();
+            assertEquals(List.of(1L, 0L, "changed", 1L, 0L, 1L, true), List.of(hsetNew.get(), hsetOld.get(), hget.get(),
+                    hsetLong.get(), saddOld.get(), saddNew.get(), isMember.get()));
+            assertEquals(List.of(0L, 1000.0, 599L, 4.5, 1L), List.of(zaddOld.get(), zscore.get(), zrank.get(), zincr.get(),
+                    zrem.get()));
+            JedisDataException e = assertThrows(JedisDataException.class, wrongType::get);
+            assertEquals("WRONGTYPE Operation against a key holding the wrong kind of value", e.getMessage());
+            assertEquals(List.of(602L, 1L), List.of(len.get(), missing.get()));
+            assertEquals("long", j.hget("pb:h", longField));
         }
     }
 

@@ -25,6 +25,11 @@ public final class Database {
         boolean keyEquals(byte[] k, int off, int len) {
             return Arrays.equals(key, 0, key.length, k, off, off + len);
         }
+
+        @Override
+        int firstKeyByte() {
+            return key.length > 0 ? key[0] : 0;
+        }
     }
 
     private final Keyspace keyspace;
@@ -62,19 +67,9 @@ public final class Database {
         return s == null ? null : s.value;
     }
 
-    /**
-     * Reads what a lookup of {@code key} will read first (bucket, entry, key bytes, value header) and returns a
-     * value derived from it. Run over a pipelined batch before its commands, these loads are independent of each
-     * other, so the CPU overlaps their cache misses instead of taking them one command at a time.
-     */
-    public int touch(byte[] key) {
-        EntryDict.Entry e = dict.bucketHead(EntryDict.hash(key, 0, key.length));
-        if (e == null) {
-            return 0;
-        }
-        Slot s = (Slot) e;
-        byte[] k = s.key;
-        return s.hash + (k.length > 0 ? k[0] : 0) + (int) s.value.expireAt;
+    /** The head of the key-table chain where {@code h}, a key's {@link EntryDict#hash}, lives (see BatchTouch). */
+    Slot bucketOf(int h) {
+        return (Slot) dict.bucketHead(h);
     }
 
     /** Visits every key and value, expired or not; the action must not change the database. */

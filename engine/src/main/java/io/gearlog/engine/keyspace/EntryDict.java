@@ -26,6 +26,9 @@ final class EntryDict<E extends EntryDict.Entry> {
 
         /** Whether this entry's key is {@code k[off, off + len)}. */
         abstract boolean keyEquals(byte[] k, int off, int len);
+
+        /** The first byte of the key, or 0 for an empty one: a read that brings the key's bytes into the cache. */
+        abstract int firstKeyByte();
     }
 
     private Entry[] table;
@@ -85,6 +88,11 @@ final class EntryDict<E extends EntryDict.Entry> {
             }
         }
         return null;
+    }
+
+    /** The head of the chain where {@code k} would live, or null (a read ahead of a lookup, see BatchTouch). */
+    Entry bucketOf(byte[] k) {
+        return table[hash(k, 0, k.length) & (table.length - 1)];
     }
 
     /** The first entry of the bucket a key with hash {@code h} lives in (the head of its chain), or null. */

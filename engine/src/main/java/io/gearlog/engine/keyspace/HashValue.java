@@ -52,6 +52,11 @@ public final class HashValue extends RValue {
             return Arrays.equals(data, 0, fieldLen, k, off, off + len);
         }
 
+        @Override
+        int firstKeyByte() {
+            return fieldLen > 0 ? data[0] : 0;
+        }
+
         static byte[] pack(byte[] f, int fOff, int fLen, byte[] v, int vOff, int vLen) {
             byte[] d = new byte[fLen + vLen];
             System.arraycopy(f, fOff, d, 0, fLen);
@@ -94,6 +99,12 @@ public final class HashValue extends RValue {
 
     public boolean isListpack() {
         return small != null;
+    }
+
+    @Override
+    Object elementBucket(byte[][] argv) {
+        byte[] f = argv[2];
+        return table == null || f.length > TOUCH_MAX_ELEMENT ? null : table.bucketOf(f);
     }
 
     public int size() {

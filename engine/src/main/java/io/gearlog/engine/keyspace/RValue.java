@@ -3,6 +3,8 @@ package io.gearlog.engine.keyspace;
 /** A value stored under a key. Owned by the engine thread. */
 public abstract class RValue {
     public static final long NO_EXPIRE = -1;
+    /** Elements longer than this are not read ahead (BatchTouch): hashing them twice could cost more than it saves. */
+    static final int TOUCH_MAX_ELEMENT = 64;
 
     /** Absolute expiry time in engine milliseconds, or {@link #NO_EXPIRE}. */
     long expireAt = NO_EXPIRE;
@@ -11,6 +13,14 @@ public abstract class RValue {
 
     /** The name OBJECT ENCODING reports. */
     public abstract String encoding();
+
+    /**
+     * The head of the element-table chain where the element a command with arguments {@code argv} names would be
+     * found, or null; values without an element table have none (see BatchTouch).
+     */
+    Object elementBucket(byte[][] argv) {
+        return null;
+    }
 
     /** A deep copy, used by COPY. */
     public abstract RValue copy();

@@ -39,6 +39,11 @@ public final class SetValue extends RValue {
         boolean keyEquals(byte[] k, int off, int len) {
             return Arrays.equals(bytes, 0, bytes.length, k, off, off + len);
         }
+
+        @Override
+        int firstKeyByte() {
+            return bytes.length > 0 ? bytes[0] : 0;
+        }
     }
 
     private IntSet ints;
@@ -65,6 +70,12 @@ public final class SetValue extends RValue {
 
     public boolean isIntset() {
         return ints != null;
+    }
+
+    @Override
+    Object elementBucket(byte[][] argv) {
+        byte[] m = argv[2];
+        return table == null || m.length > TOUCH_MAX_ELEMENT ? null : table.bucketOf(m);
     }
 
     public int size() {

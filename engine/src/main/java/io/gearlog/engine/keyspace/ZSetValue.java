@@ -88,6 +88,13 @@ public final class ZSetValue extends RValue {
         return store instanceof ZListpack;
     }
 
+    /** The member is the last argument of ZADD, ZINCRBY, ZSCORE, ZRANK and ZREM with one member. */
+    @Override
+    Object elementBucket(byte[][] argv) {
+        byte[] m = argv[argv.length - 1];
+        return m.length > TOUCH_MAX_ELEMENT ? null : store.bucketOf(m);
+    }
+
     public int size() {
         return store.size();
     }

@@ -165,6 +165,11 @@ final class ZSkipList implements ZStore {
         return h ^ (h >>> 16);
     }
 
+    @Override
+    public Object bucketOf(byte[] m) {
+        return table[hash(m) & (table.length - 1)];
+    }
+
     private Node find(byte[] m) {
         int h = hash(m);
         for (Node n = table[h & (table.length - 1)]; n != null; n = n.hnext) {

@@ -7,6 +7,11 @@ package io.gearlog.engine.keyspace;
 interface ZStore {
     int size();
 
+    /** The head of the index chain where {@code member} would be found, or null (see BatchTouch). */
+    default Object bucketOf(byte[] member) {
+        return null;
+    }
+
     /** The member's score, or NaN when absent (a stored score is never NaN). */
     double score(byte[] member);
 

@@ -28,6 +28,11 @@ class EntryDictTest {
         boolean keyEquals(byte[] k, int off, int len) {
             return java.util.Arrays.equals(key, 0, key.length, k, off, off + len);
         }
+
+        @Override
+        int firstKeyByte() {
+            return key.length > 0 ? key[0] : 0;
+        }
     }
 
     private static byte[] b(String s) {
