@@ -347,7 +347,7 @@ public final class StringCommands {
             throw new CommandError(Errors.OVERFLOW);
         }
         long nv = cur + delta;
-        byte[] b = Long.toString(nv).getBytes(StandardCharsets.US_ASCII);
+        byte[] b = NumberFormat.longBytes(nv);
         if (v != null) {
             v.set(b, false);
         } else {

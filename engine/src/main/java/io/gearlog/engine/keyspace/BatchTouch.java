@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * Reads, ahead of a pipelined batch, what its commands will read first: for each command whose second argument is
- * a key (most are), the key table's bucket, the entry, the key's bytes and the value's header, and for a hash, set
- * or sorted set the element table's bucket, entry and the element's bytes. Each step runs over the whole batch
+ * a key (most are), the key table's bucket, the entry, the key's bytes and the value's header, for a hash, set or
+ * sorted set the element table's bucket, entry and the element's bytes, and a string's bytes when the command reads
+ * them. Each step runs over the whole batch
  * before the next, so a step's loads do not depend on each other and their cache misses overlap; one command at a
  * time they are a chain the CPU must wait out link by link. Only reads: a wrong guess (an argument that is not a
  * key, a SELECT within the batch) costs a probe and changes nothing. Owned by the engine thread.
@@ -49,7 +50,7 @@ public final class BatchTouch {
                 RValue v = s.value;
                 sum += (k.length > 0 ? k[0] : 0) + (int) v.expireAt;
                 byte[][] argv = argvs.get(i);
-                r[i] = s.hash == h[i] && argv.length > 2 ? v.elementBucket(argv) : null;
+                r[i] = s.hash == h[i] ? v.elementBucket(argv) : null;
             }
         }
         for (int i = 0; i < n; i++) {
@@ -58,6 +59,8 @@ public final class BatchTouch {
                 sum += entry.firstKeyByte();
             } else if (e instanceof ZSkipList.Node node) {
                 sum += node.member.length > 0 ? node.member[0] : 0;
+            } else if (e instanceof byte[] bytes) {
+                sum += bytes.length > 0 ? bytes[0] : 0;
             }
         }
         Arrays.fill(r, 0, n, null);

@@ -15,8 +15,8 @@ public abstract class RValue {
     public abstract String encoding();
 
     /**
-     * The head of the element-table chain where the element a command with arguments {@code argv} names would be
-     * found, or null; values without an element table have none (see BatchTouch).
+     * What a command with arguments {@code argv} will read first inside this value: the head of the element-table
+     * chain where the element it names would be, a string's bytes, or null (see BatchTouch).
      */
     Object elementBucket(byte[][] argv) {
         return null;

@@ -74,6 +74,9 @@ public final class SetValue extends RValue {
 
     @Override
     Object elementBucket(byte[][] argv) {
+        if (argv.length < 3) {
+            return null;
+        }
         byte[] m = argv[2];
         return table == null || m.length > TOUCH_MAX_ELEMENT ? null : table.bucketOf(m);
     }

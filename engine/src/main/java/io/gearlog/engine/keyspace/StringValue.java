@@ -28,6 +28,12 @@ public final class StringValue extends RValue {
         this.notInt = true;
     }
 
+    /** GET, INCR, DECR and STRLEN (two arguments) read the bytes; SET replaces them unread (see BatchTouch). */
+    @Override
+    Object elementBucket(byte[][] argv) {
+        return argv.length == 2 ? bytes : null;
+    }
+
     @Override
     public ValueType type() {
         return ValueType.STRING;

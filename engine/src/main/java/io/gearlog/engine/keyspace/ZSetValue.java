@@ -92,7 +92,7 @@ public final class ZSetValue extends RValue {
     @Override
     Object elementBucket(byte[][] argv) {
         byte[] m = argv[argv.length - 1];
-        return m.length > TOUCH_MAX_ELEMENT ? null : store.bucketOf(m);
+        return argv.length < 3 || m.length > TOUCH_MAX_ELEMENT ? null : store.bucketOf(m);
     }
 
     public int size() {

@@ -65,6 +65,28 @@ public final class NumberFormat {
 
     public static final long NOT_A_LONG = Long.MIN_VALUE + 0x5a5a;
 
+    /** The decimal text of {@code v} in ASCII, without a String in between (INCR stores one per call). */
+    public static byte[] longBytes(long v) {
+        if (v == Long.MIN_VALUE) {
+            return "-9223372036854775808".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        long u = Math.abs(v);
+        int digits = 1;
+        for (long t = u; t >= 10; t /= 10) {
+            digits++;
+        }
+        int n = v < 0 ? digits + 1 : digits;
+        byte[] b = new byte[n];
+        for (int i = n - 1; i >= n - digits; i--) {
+            b[i] = (byte) ('0' + u % 10);
+            u /= 10;
+        }
+        if (v < 0) {
+            b[0] = '-';
+        }
+        return b;
+    }
+
     /** Strict Redis string-to-long: optional '-', digits, no leading zeros or '+', no spaces. */
     public static boolean isLong(byte[] b) {
         return parseLongOrFail(b) != null;
