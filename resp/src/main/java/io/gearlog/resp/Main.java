@@ -65,6 +65,9 @@ public final class Main {
             }
             return;
         }
+        ServerLog.level(cfg.loglevel);
+        // before the server is ready, so INFO shows the limit from the first request on
+        HeapSoftLimit.installIfZgc();
         GearlogNode node;
         try {
             node = GearlogNode.start(cfg);
@@ -79,7 +82,6 @@ public final class Main {
             System.exit(1);
             return;
         }
-        HeapSoftLimit.installIfZgc();
         GearlogNode n = node;
         Thread hook = new Thread(() -> {
             ServerLog.notice("Received SIGTERM, shutting down");

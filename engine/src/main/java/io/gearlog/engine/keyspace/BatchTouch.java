@@ -5,25 +5,21 @@ import java.util.List;
 
 /**
  * Reads, ahead of a pipelined batch, what its commands will read first: for each command whose second argument is
- * a key (most are), the key table's bucket, the entry, the key's bytes and the value's header, for a hash, set or
- * sorted set the element table's bucket, entry and the element's bytes, and a string's bytes when the command reads
- * them. Each step runs over the whole batch
- * before the next, so a step's loads do not depend on each other and their cache misses overlap; one command at a
- * time they are a chain the CPU must wait out link by link. Only reads: a wrong guess (an argument that is not a
- * key, a SELECT within the batch) costs a probe and changes nothing. Owned by the engine thread.
+ * a key (most are), the key table's bucket, the entry, the key's bytes and the value's header; then for a hash, set
+ * or sorted set the element table's bucket, entry and the element's bytes, and a string's bytes when the command
+ * reads them. Each step runs over the whole batch before the next, so a step's loads do not depend on each other
+ * and their cache misses overlap; one command at a time they are a chain the CPU must wait out link by link. Only
+ * reads: a wrong guess (an argument that is not a key, a SELECT within the batch) costs a probe and changes
+ * nothing. Owned by the engine thread.
  */
 public final class BatchTouch {
-    /** Keys and elements longer than this are skipped: hashing them twice could cost more than the miss saved. */
+    /** Keys longer than this are skipped: hashing them twice could cost more than the miss saved. */
     private static final int MAX_KEY = 128;
 
     private int[] hashes = new int[64];
     private Object[] refs = new Object[64];
     /** Sink for the loaded bytes, so the JIT keeps the loads. */
     private int sink;
-
-    public int sink() {
-        return sink;
-    }
 
     public void touch(Database db, List<byte[][]> argvs) {
         int n = argvs.size();
