@@ -42,9 +42,8 @@ public final class BatchTouch {
         }
         for (int i = 0; i < n; i++) {
             if (r[i] instanceof Database.Slot s) {
-                byte[] k = s.key;
                 RValue v = s.value;
-                sum += (k.length > 0 ? k[0] : 0) + (int) v.expireAt;
+                sum += s.firstKeyByte() + (int) v.expireAt;
                 byte[][] argv = argvs.get(i);
                 r[i] = s.hash == h[i] ? v.elementBucket(argv) : null;
             }
@@ -54,12 +53,16 @@ public final class BatchTouch {
             if (e instanceof EntryDict.Entry entry) {
                 sum += entry.firstKeyByte();
             } else if (e instanceof ZSkipList.Node node) {
-                sum += node.member.length > 0 ? node.member[0] : 0;
+                sum += firstByte(node.member);
             } else if (e instanceof byte[] bytes) {
-                sum += bytes.length > 0 ? bytes[0] : 0;
+                sum += firstByte(bytes);
             }
         }
         Arrays.fill(r, 0, n, null);
         sink += sum;
+    }
+
+    static int firstByte(byte[] b) {
+        return b.length > 0 ? b[0] : 0;
     }
 }

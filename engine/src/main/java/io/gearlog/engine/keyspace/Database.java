@@ -28,7 +28,7 @@ public final class Database {
 
         @Override
         int firstKeyByte() {
-            return key.length > 0 ? key[0] : 0;
+            return BatchTouch.firstByte(key);
         }
     }
 

@@ -92,7 +92,7 @@ final class EntryDict<E extends EntryDict.Entry> {
 
     /** The head of the chain where {@code k} would live, or null (a read ahead of a lookup, see BatchTouch). */
     Entry bucketOf(byte[] k) {
-        return table[hash(k, 0, k.length) & (table.length - 1)];
+        return bucketHead(hash(k, 0, k.length));
     }
 
     /** The first entry of the bucket a key with hash {@code h} lives in (the head of its chain), or null. */

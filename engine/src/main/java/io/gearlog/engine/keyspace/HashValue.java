@@ -103,11 +103,7 @@ public final class HashValue extends RValue {
 
     @Override
     Object elementBucket(byte[][] argv) {
-        if (argv.length < 3) {
-            return null;
-        }
-        byte[] f = argv[2];
-        return table == null || f.length > TOUCH_MAX_ELEMENT ? null : table.bucketOf(f);
+        return elementBucket(table, argv);
     }
 
     public int size() {

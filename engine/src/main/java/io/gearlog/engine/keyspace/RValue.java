@@ -22,6 +22,11 @@ public abstract class RValue {
         return null;
     }
 
+    /** {@link #elementBucket} for values whose element is {@code argv[2]} in {@code table} (null: small encoding). */
+    static Object elementBucket(EntryDict<?> table, byte[][] argv) {
+        return table == null || argv.length < 3 || argv[2].length > TOUCH_MAX_ELEMENT ? null : table.bucketOf(argv[2]);
+    }
+
     /** A deep copy, used by COPY. */
     public abstract RValue copy();
 

@@ -42,7 +42,7 @@ public final class SetValue extends RValue {
 
         @Override
         int firstKeyByte() {
-            return bytes.length > 0 ? bytes[0] : 0;
+            return BatchTouch.firstByte(bytes);
         }
     }
 
@@ -74,11 +74,7 @@ public final class SetValue extends RValue {
 
     @Override
     Object elementBucket(byte[][] argv) {
-        if (argv.length < 3) {
-            return null;
-        }
-        byte[] m = argv[2];
-        return table == null || m.length > TOUCH_MAX_ELEMENT ? null : table.bucketOf(m);
+        return elementBucket(table, argv);
     }
 
     public int size() {
