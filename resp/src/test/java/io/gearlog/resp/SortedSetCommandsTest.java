@@ -988,13 +988,13 @@ class SortedSetCommandsTest extends JedisTestBase {
             }
             rounds++;
         } while (!cursor.equals("0"));
-        assertTrue(rounds > 10, "a skip list is scanned in steps");
+        assertTrue(rounds > 10, "the large encoding is scanned in steps");
         for (int i = 0; i < 1000; i++) {
             if (i != 5) {
                 assertEquals(String.valueOf(i), seen.get("m" + i), "m" + i);
             }
         }
-        assertEquals("1e+17", seen.get("huge"), "the skip list prints scores with %.17g");
+        assertEquals("1e+17", seen.get("huge"), "the large encoding prints scores with %.17g");
         @SuppressWarnings("unchecked")
         List<Object> matched = (List<Object>) ((List<Object>) call(j, "ZSCAN", "big", "0", "MATCH", "nothing*",
                 "COUNT", "5000")).get(1);

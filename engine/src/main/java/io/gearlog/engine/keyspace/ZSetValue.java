@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * A sorted set. Starts in the compact "listpack" encoding and moves to the "skiplist" encoding for good once an
- * insert would exceed {@code zset-max-listpack-entries} elements or add a member longer than
- * {@code zset-max-listpack-value} bytes, as Redis 7.0 does. Elements are ordered by score, then by member bytes.
+ * A sorted set. Starts in the compact "listpack" encoding and moves to the large encoding (a B+tree reported as
+ * "skiplist", the name Redis clients know) for good once an insert would exceed {@code zset-max-listpack-entries}
+ * elements or add a member longer than {@code zset-max-listpack-value} bytes, as Redis 7.0 does. Elements are ordered by score, then by member bytes.
  * Owned by the engine thread.
  */
 public final class ZSetValue extends RValue {
@@ -71,7 +71,7 @@ public final class ZSetValue extends RValue {
         if (n <= maxEntries && maxLen <= maxValue) {
             return new ZSetValue();
         }
-        return new ZSetValue(new ZSkipList(n));
+        return new ZSetValue(new ZBTree(n));
     }
 
     @Override
@@ -104,10 +104,10 @@ public final class ZSetValue extends RValue {
         return store.score(member);
     }
 
-    /** Adds an absent member, first converting to the skip list if the compact encoding would outgrow its limits. */
+    /** Adds an absent member, first converting to the tree if the compact encoding would outgrow its limits. */
     public void insert(byte[] member, double score, int maxEntries, int maxValue) {
         if (store instanceof ZListpack && (store.size() + 1 > maxEntries || member.length > maxValue)) {
-            convertToSkipList();
+            convertToTree();
         }
         store.insert(member, score);
     }
@@ -126,10 +126,10 @@ public final class ZSetValue extends RValue {
         return store.remove(member);
     }
 
-    private void convertToSkipList() {
-        ZSkipList sl = new ZSkipList(store.size() + 1);
-        forEach((b, o, l, s) -> sl.insert(Arrays.copyOfRange(b, o, o + l), s));
-        store = sl;
+    private void convertToTree() {
+        ZBTree tree = new ZBTree(store.size() + 1);
+        forEach((b, o, l, s) -> tree.insert(Arrays.copyOfRange(b, o, o + l), s));
+        store = tree;
     }
 
     /** 0-based rank of the member in ascending order, or -1 when absent. */
@@ -228,7 +228,7 @@ public final class ZSetValue extends RValue {
                 : store.run(from, false, max, (b, o, l, s) -> lteMax(r.max(), b, o, l));
     }
 
-    /** ZLEXCOUNT: a run from the first element in the compact encoding, a rank difference in the skip list. */
+    /** ZLEXCOUNT: a run from the first element in the compact encoding, a rank difference in the tree. */
     public int lexCount(LexRange r) {
         int first = lexFirst(r);
         if (first < 0) {
@@ -260,12 +260,12 @@ public final class ZSetValue extends RValue {
     }
 
     /**
-     * One step of ZSCAN: the compact encoding returns everything and cursor 0, the skip list one hash bucket and
+     * One step of ZSCAN: the compact encoding returns everything and cursor 0, the tree one hash bucket and
      * the next cursor.
      */
     public long scan(long cursor, ElementVisitor v) {
-        if (store instanceof ZSkipList sl) {
-            return sl.scan(cursor, v);
+        if (store instanceof ZBTree tree) {
+            return tree.scan(cursor, v);
         }
         forEach(v);
         return 0;

@@ -28,7 +28,7 @@ interface ZStore {
 
     /**
      * Rank of the last element satisfying {@code p}, or -1. The compact encoding scans the whole set (as Redis'
-     * listpack does from its tail); the skip list descends, which agrees whenever {@code p} holds for a prefix.
+     * listpack does from its tail); the tree descends, which agrees whenever {@code p} holds for a prefix.
      */
     int lastMatch(ZSetValue.ElementTest p);
 
