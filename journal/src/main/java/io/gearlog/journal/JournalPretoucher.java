@@ -13,19 +13,26 @@ import java.util.concurrent.locks.LockSupport;
  * first touch of a page the appender has not written yet makes the kernel allocate and zero a page-cache page inside
  * the appender's page fault, on the engine thread; read here first, the page is already in the page cache and the
  * appender's fault only maps it. Reading never writes to the file, so it cannot disturb records or their order.
+ * <p>
+ * On Linux it does not read but advises the kernel that the pages will be needed ({@link PageCacheAdvice}). Read
+ * in order, the kernel took the pretoucher for a sequential reader and filled the page cache ahead with 2 MB folios;
+ * a record written into one makes the whole folio dirty, and every fsync then wrote 2 MB instead of the few pages
+ * that changed (under {@code appendfsync always}, 2.2 ms per fsync instead of about 0.5). The advice brings in base
+ * pages only. Where it cannot be given (not Linux, no native access), a channel reads a byte of each page instead.
  */
 public final class JournalPretoucher implements AutoCloseable {
     /** Bytes kept in the page cache ahead of the write position: about a second of journal at full speed. */
     static final long AHEAD = 32L << 20;
-    private static final int CHUNK = 256 << 10;
+    private static final int PAGE = 4096;
     private static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final JournalAppender appender;
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK);
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(1);
     private final Thread thread;
     private volatile boolean running = true;
     private File file;
     private FileChannel channel;
+    private PageCacheAdvice advice;
     private long touchedTo;
     private volatile long touchedBytes;
 
@@ -63,24 +70,33 @@ public final class JournalPretoucher implements AutoCloseable {
         if (!f.equals(file)) {
             closeChannel();
             channel = FileChannel.open(f.toPath(), StandardOpenOption.READ);
+            advice = PageCacheAdvice.open(f.getPath());
             file = f;
             touchedTo = position;
         }
         touchedTo = Math.max(touchedTo, position);
         long limit = Math.min(position + AHEAD, channel.size());
-        while (running && touchedTo < limit) {
-            buffer.clear();
-            buffer.limit((int) Math.min(CHUNK, limit - touchedTo));
-            int n = channel.read(buffer, touchedTo);
-            if (n <= 0) {
-                break;
+        if (advice != null && limit > touchedTo) {
+            advice.willNeed(touchedTo, limit - touchedTo);
+        } else {
+            for (long page = touchedTo & -PAGE; page < limit; page += PAGE) {
+                buffer.clear();
+                if (!running || channel.read(buffer, page) <= 0) {
+                    return;
+                }
             }
-            touchedTo += n;
-            touchedBytes += n;
+        }
+        if (limit > touchedTo) {
+            touchedBytes += limit - touchedTo;
+            touchedTo = limit;
         }
     }
 
     private void closeChannel() {
+        if (advice != null) {
+            advice.close();
+            advice = null;
+        }
         if (channel != null) {
             try {
                 channel.close();

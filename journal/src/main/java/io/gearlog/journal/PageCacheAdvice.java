@@ -1,0 +1,65 @@
+package io.gearlog.journal;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.types.off_t;
+
+import java.io.IOException;
+
+/**
+ * A file opened only to tell the kernel which of its pages will be needed ({@code POSIX_FADV_WILLNEED}): the kernel
+ * brings exactly those pages into the page cache, as base pages, without treating anyone as a sequential reader.
+ * Java's own channels cannot give this advice.
+ */
+final class PageCacheAdvice implements AutoCloseable {
+    public interface LibC {
+        int open(String path, int flags);
+
+        int posix_fadvise(int fd, @off_t long offset, @off_t long len, int advice);
+
+        int close(int fd);
+    }
+
+    private static final int O_RDONLY = 0;
+    private static final int O_CLOEXEC = 0x80000;
+    private static final int POSIX_FADV_WILLNEED = 3;
+    private static final LibC LIBC = load();
+
+    private final int fd;
+
+    private PageCacheAdvice(int fd) {
+        this.fd = fd;
+    }
+
+    private static LibC load() {
+        try {
+            return System.getProperty("os.name").startsWith("Linux") ? LibraryLoader.create(LibC.class).load("c") : null;
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    /** Opens the file, or returns null where the advice cannot be given (not Linux, no native access). */
+    static PageCacheAdvice open(String path) throws IOException {
+        if (LIBC == null) {
+            return null;
+        }
+        int fd = LIBC.open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            throw new IOException("cannot open " + path);
+        }
+        return new PageCacheAdvice(fd);
+    }
+
+    /** Asks for the pages of {@code [offset, offset + len)} to be brought into the page cache. */
+    void willNeed(long offset, long len) throws IOException {
+        int err = LIBC.posix_fadvise(fd, offset, len, POSIX_FADV_WILLNEED);
+        if (err != 0) {
+            throw new IOException("posix_fadvise failed with error " + err);
+        }
+    }
+
+    @Override
+    public void close() {
+        LIBC.close(fd);
+    }
+}
