@@ -1,6 +1,8 @@
 package io.gearlog.journal;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
@@ -254,14 +256,15 @@ class JournalTest {
         }
     }
 
-    @Test
-    void thePretoucherReadsAheadOfTheAppenderWithoutChangingRecords() throws Exception {
+    @ParameterizedTest(name = "base pages: {0}")
+    @ValueSource(booleans = {false, true})
+    void thePretoucherReadsAheadOfTheAppenderWithoutChangingRecords(boolean basePages) throws Exception {
         try (Journal j = Journal.open(dir)) {
             JournalAppender a = j.appender();
             a.appendArgv(RecordType.COMMAND, 1, 0, 0, argv("SET", "k0", "v"));
             long first = a.writePosition();
             assertTrue(first > 0 && first < a.currentFile().length(), "position " + first);
-            try (JournalPretoucher p = new JournalPretoucher(a)) {
+            try (JournalPretoucher p = new JournalPretoucher(a, () -> basePages)) {
                 await().atMost(10, TimeUnit.SECONDS).until(() -> p.touchedBytes() >= JournalPretoucher.AHEAD);
                 for (int i = 1; i < 1000; i++) {
                     a.appendArgv(RecordType.COMMAND, 1 + i, 0, 0, argv("SET", "k" + i, "v" + i));

@@ -7,6 +7,7 @@ import io.gearlog.engine.ServerLog;
 import io.gearlog.engine.commands.ServerCommands;
 import io.gearlog.engine.config.ServerConfig;
 import io.gearlog.journal.Journal;
+import io.gearlog.journal.FsyncPolicy;
 import io.gearlog.journal.JournalPretoucher;
 import io.gearlog.journal.JournalSyncer;
 import io.gearlog.snapshots.SnapshotCatalog;
@@ -67,7 +68,8 @@ public final class GearlogNode implements AutoCloseable {
         engine.applyArgv(startupLayout, 0, engine.engineTime(), 0);
         syncer = new JournalSyncer(journal.appender(), config.appendfsync, config.journalMinFreeBytes);
         engine.journal(journal.appender(), syncer);
-        pretoucher = new JournalPretoucher(journal.appender());
+        JournalSyncer sync = syncer;
+        pretoucher = new JournalPretoucher(journal.appender(), () -> sync.policy() == FsyncPolicy.ALWAYS);
 
         persistence = new SnapshotService(engine, journal, syncer, catalog, recovered);
         persistence.install();
