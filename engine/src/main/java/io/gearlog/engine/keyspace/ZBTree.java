@@ -179,7 +179,8 @@ final class ZBTree implements ZStore {
             }
             return;
         }
-        // Loads in order (snapshots, copies, conversions) fill leaves: the end leaf splits off only the new element.
+        // Loads in order (snapshots, copies, conversions) fill leaves: at either end of the set a full leaf gives the
+        // new element a leaf of its own instead of splitting in half.
         int split = pos == LEAF_CAP && leaf.next == null ? LEAF_CAP : pos == 0 && leaf.prev == null ? 0 : LEAF_CAP / 2;
         Leaf right = new Leaf();
         int moved = LEAF_CAP - split;
