@@ -52,8 +52,6 @@ public final class BatchTouch {
             Object e = r[i];
             if (e instanceof EntryDict.Entry entry) {
                 sum += entry.firstKeyByte();
-            } else if (e instanceof ZBTree.Entry node) {
-                sum += firstByte(node.member);
             } else if (e instanceof byte[] bytes) {
                 sum += firstByte(bytes);
             }

@@ -6,8 +6,9 @@ import java.util.Arrays;
  * The large encoding of sorted sets (OBJECT ENCODING still "skiplist", the name clients know): a B+tree ordered by
  * (score, member) whose inner nodes count the elements below each child, so ranks cost O(log n), plus a hash index
  * member → entry. Leaves keep scores and members in arrays, so a search reads a few contiguous arrays per level
- * instead of one object per hop as a skip list does. The index is intrusive (entries chain through {@code hnext})
- * and supports Redis' reverse-binary SCAN cursor. Owned by the engine thread.
+ * instead of one object per hop as a skip list does. The index is an {@link EntryDict} (entries are their own chain
+ * nodes; it gives Redis' reverse-binary SCAN cursor) placed by this class' own member hash. Owned by the engine
+ * thread.
  */
 final class ZBTree implements ZStore {
     private static final int LEAF_CAP = 64;
@@ -17,19 +18,26 @@ final class ZBTree implements ZStore {
     private static final int INNER_MIN = INNER_CAP / 4;
     /** Depth bound: INNER_MIN^15 exceeds any int count. */
     private static final int MAX_DEPTH = 16;
-    private static final int MIN_TABLE = 4;
 
     /** A member in the hash index; the score is kept here and in its leaf. */
-    static final class Entry {
+    static final class Entry extends EntryDict.Entry {
         final byte[] member;
-        final int hash;
         double score;
-        Entry hnext;
 
         Entry(byte[] member, int hash, double score) {
+            super(hash);
             this.member = member;
-            this.hash = hash;
             this.score = score;
+        }
+
+        @Override
+        boolean keyEquals(byte[] k, int off, int len) {
+            return Arrays.equals(member, 0, member.length, k, off, off + len);
+        }
+
+        @Override
+        int firstKeyByte() {
+            return BatchTouch.firstByte(member);
         }
     }
 
@@ -62,7 +70,7 @@ final class ZBTree implements ZStore {
     /** Inner levels above the leaves. */
     private int height;
     private int length;
-    private Entry[] table;
+    private final EntryDict<Entry> index;
     /** The inner nodes and child indexes of the last descent, root first; valid until the tree changes shape. */
     private final Inner[] pathNode = new Inner[MAX_DEPTH];
     private final int[] pathIdx = new int[MAX_DEPTH];
@@ -70,11 +78,7 @@ final class ZBTree implements ZStore {
     private int rankPos;
 
     ZBTree(int expected) {
-        int n = MIN_TABLE;
-        while (n < expected) {
-            n <<= 1;
-        }
-        table = new Entry[n];
+        index = new EntryDict<>(expected);
     }
 
     // ---- order ----
@@ -184,8 +188,7 @@ final class ZBTree implements ZStore {
         int split = pos == LEAF_CAP && leaf.next == null ? LEAF_CAP : pos == 0 && leaf.prev == null ? 0 : LEAF_CAP / 2;
         Leaf right = new Leaf();
         int moved = LEAF_CAP - split;
-        System.arraycopy(leaf.scores, split, right.scores, 0, moved);
-        System.arraycopy(leaf.members, split, right.members, 0, moved);
+        move(leaf, split, right, 0, moved);
         Arrays.fill(leaf.members, split, LEAF_CAP, null);
         leaf.n = split;
         right.n = moved;
@@ -208,8 +211,7 @@ final class ZBTree implements ZStore {
 
     private static void leafInsert(Leaf leaf, int pos, double s, byte[] m) {
         int tail = leaf.n - pos;
-        System.arraycopy(leaf.scores, pos, leaf.scores, pos + 1, tail);
-        System.arraycopy(leaf.members, pos, leaf.members, pos + 1, tail);
+        move(leaf, pos, leaf, pos + 1, tail);
         leaf.scores[pos] = s;
         leaf.members[pos] = m;
         leaf.n++;
@@ -245,10 +247,7 @@ final class ZBTree implements ZStore {
         Inner r = new Inner();
         int split = INNER_CAP / 2;
         int moved = INNER_CAP - split;
-        System.arraycopy(p.kids, split, r.kids, 0, moved);
-        System.arraycopy(p.counts, split, r.counts, 0, moved);
-        System.arraycopy(p.minScore, split, r.minScore, 0, moved);
-        System.arraycopy(p.minMember, split, r.minMember, 0, moved);
+        move(p, split, r, 0, moved);
         Arrays.fill(p.kids, split, INNER_CAP, null);
         Arrays.fill(p.minMember, split, INNER_CAP, null);
         p.n = split;
@@ -263,15 +262,26 @@ final class ZBTree implements ZStore {
 
     private static void innerInsert(Inner p, int at, Object child, int count, double s, byte[] m) {
         int tail = p.n - at;
-        System.arraycopy(p.kids, at, p.kids, at + 1, tail);
-        System.arraycopy(p.counts, at, p.counts, at + 1, tail);
-        System.arraycopy(p.minScore, at, p.minScore, at + 1, tail);
-        System.arraycopy(p.minMember, at, p.minMember, at + 1, tail);
+        move(p, at, p, at + 1, tail);
         p.kids[at] = child;
         p.counts[at] = count;
         p.minScore[at] = s;
         p.minMember[at] = m;
         p.n++;
+    }
+
+    /** Copies {@code n} elements of leaf {@code a} from {@code from} to leaf {@code b} at {@code to} (a may be b). */
+    private static void move(Leaf a, int from, Leaf b, int to, int n) {
+        System.arraycopy(a.scores, from, b.scores, to, n);
+        System.arraycopy(a.members, from, b.members, to, n);
+    }
+
+    /** The same for {@code n} children with their counts and first elements. */
+    private static void move(Inner a, int from, Inner b, int to, int n) {
+        System.arraycopy(a.kids, from, b.kids, to, n);
+        System.arraycopy(a.counts, from, b.counts, to, n);
+        System.arraycopy(a.minScore, from, b.minScore, to, n);
+        System.arraycopy(a.minMember, from, b.minMember, to, n);
     }
 
     private static double minScoreOf(Object node) {
@@ -287,8 +297,7 @@ final class ZBTree implements ZStore {
     /** Removes {@code count} elements from position {@code pos} of the path's leaf, then rebalances. */
     private void leafRemove(Leaf leaf, int pos, int count) {
         int tail = leaf.n - pos - count;
-        System.arraycopy(leaf.scores, pos + count, leaf.scores, pos, tail);
-        System.arraycopy(leaf.members, pos + count, leaf.members, pos, tail);
+        move(leaf, pos + count, leaf, pos, tail);
         Arrays.fill(leaf.members, leaf.n - count, leaf.n, null);
         leaf.n -= count;
         addToPathCounts(-count);
@@ -311,8 +320,7 @@ final class ZBTree implements ZStore {
         // only the path's leaf can be empty; when it is l, its first element is about to change
         boolean newFirst = l.n == 0;
         if (total <= LEAF_CAP) {
-            System.arraycopy(r.scores, 0, l.scores, l.n, r.n);
-            System.arraycopy(r.members, 0, l.members, l.n, r.n);
+            move(r, 0, l, l.n, r.n);
             l.n = total;
             l.next = r.next;
             if (r.next != null) {
@@ -328,19 +336,15 @@ final class ZBTree implements ZStore {
         int want = total / 2;
         if (l.n < want) {
             int k = want - l.n;
-            System.arraycopy(r.scores, 0, l.scores, l.n, k);
-            System.arraycopy(r.members, 0, l.members, l.n, k);
-            System.arraycopy(r.scores, k, r.scores, 0, r.n - k);
-            System.arraycopy(r.members, k, r.members, 0, r.n - k);
+            move(r, 0, l, l.n, k);
+            move(r, k, r, 0, r.n - k);
             Arrays.fill(r.members, r.n - k, r.n, null);
             l.n += k;
             r.n -= k;
         } else {
             int k = l.n - want;
-            System.arraycopy(r.scores, 0, r.scores, k, r.n);
-            System.arraycopy(r.members, 0, r.members, k, r.n);
-            System.arraycopy(l.scores, want, r.scores, 0, k);
-            System.arraycopy(l.members, want, r.members, 0, k);
+            move(r, 0, r, k, r.n);
+            move(l, want, r, 0, k);
             Arrays.fill(l.members, want, l.n, null);
             l.n = want;
             r.n += k;
@@ -358,10 +362,7 @@ final class ZBTree implements ZStore {
     private void removeChild(int d, int at) {
         Inner p = pathNode[d];
         int tail = p.n - at - 1;
-        System.arraycopy(p.kids, at + 1, p.kids, at, tail);
-        System.arraycopy(p.counts, at + 1, p.counts, at, tail);
-        System.arraycopy(p.minScore, at + 1, p.minScore, at, tail);
-        System.arraycopy(p.minMember, at + 1, p.minMember, at, tail);
+        move(p, at + 1, p, at, tail);
         p.n--;
         p.kids[p.n] = null;
         p.minMember[p.n] = null;
@@ -383,10 +384,7 @@ final class ZBTree implements ZStore {
         Inner r = (Inner) p.kids[j + 1];
         int total = l.n + r.n;
         if (total <= INNER_CAP) {
-            System.arraycopy(r.kids, 0, l.kids, l.n, r.n);
-            System.arraycopy(r.counts, 0, l.counts, l.n, r.n);
-            System.arraycopy(r.minScore, 0, l.minScore, l.n, r.n);
-            System.arraycopy(r.minMember, 0, l.minMember, l.n, r.n);
+            move(r, 0, l, l.n, r.n);
             l.n = total;
             p.counts[j] = l.total();
             removeChild(d, j + 1);
@@ -394,29 +392,17 @@ final class ZBTree implements ZStore {
             int want = total / 2;
             if (l.n < want) {
                 int k = want - l.n;
-                System.arraycopy(r.kids, 0, l.kids, l.n, k);
-                System.arraycopy(r.counts, 0, l.counts, l.n, k);
-                System.arraycopy(r.minScore, 0, l.minScore, l.n, k);
-                System.arraycopy(r.minMember, 0, l.minMember, l.n, k);
+                move(r, 0, l, l.n, k);
                 int rest = r.n - k;
-                System.arraycopy(r.kids, k, r.kids, 0, rest);
-                System.arraycopy(r.counts, k, r.counts, 0, rest);
-                System.arraycopy(r.minScore, k, r.minScore, 0, rest);
-                System.arraycopy(r.minMember, k, r.minMember, 0, rest);
+                move(r, k, r, 0, rest);
                 Arrays.fill(r.kids, rest, r.n, null);
                 Arrays.fill(r.minMember, rest, r.n, null);
                 l.n += k;
                 r.n = rest;
             } else {
                 int k = l.n - want;
-                System.arraycopy(r.kids, 0, r.kids, k, r.n);
-                System.arraycopy(r.counts, 0, r.counts, k, r.n);
-                System.arraycopy(r.minScore, 0, r.minScore, k, r.n);
-                System.arraycopy(r.minMember, 0, r.minMember, k, r.n);
-                System.arraycopy(l.kids, want, r.kids, 0, k);
-                System.arraycopy(l.counts, want, r.counts, 0, k);
-                System.arraycopy(l.minScore, want, r.minScore, 0, k);
-                System.arraycopy(l.minMember, want, r.minMember, 0, k);
+                move(r, 0, r, k, r.n);
+                move(l, want, r, 0, k);
                 Arrays.fill(l.kids, want, l.n, null);
                 Arrays.fill(l.minMember, want, l.n, null);
                 l.n = want;
@@ -442,80 +428,23 @@ final class ZBTree implements ZStore {
 
     @Override
     public Object bucketOf(byte[] m) {
-        return table[hash(m) & (table.length - 1)];
+        return index.bucketHead(hash(m));
     }
 
+    /** Walks the chain itself: EntryDict.get's keyEquals call serves every entry type, so it is not inlined. */
     private Entry find(byte[] m) {
         int h = hash(m);
-        for (Entry e = table[h & (table.length - 1)]; e != null; e = e.hnext) {
-            if (e.hash == h && Arrays.equals(e.member, m)) {
-                return e;
+        for (EntryDict.Entry e = index.bucketHead(h); e != null; e = e.next) {
+            if (e.hash == h && Arrays.equals(((Entry) e).member, m)) {
+                return (Entry) e;
             }
         }
         return null;
     }
 
-    private void hashAdd(Entry e) {
-        int i = e.hash & (table.length - 1);
-        e.hnext = table[i];
-        table[i] = e;
-        if (length > table.length) {
-            resize(table.length << 1);
-        }
-    }
-
-    private void hashRemove(Entry x) {
-        int i = x.hash & (table.length - 1);
-        Entry prev = null;
-        for (Entry e = table[i]; e != null; prev = e, e = e.hnext) {
-            if (e == x) {
-                if (prev == null) {
-                    table[i] = e.hnext;
-                } else {
-                    prev.hnext = e.hnext;
-                }
-                e.hnext = null;
-                break;
-            }
-        }
-        if (table.length > MIN_TABLE && length < table.length / 8) {
-            int target = MIN_TABLE;
-            while (target < length * 2) {
-                target <<= 1;
-            }
-            resize(target);
-        }
-    }
-
-    private void resize(int size) {
-        Entry[] t = new Entry[size];
-        int mask = size - 1;
-        for (Entry head : table) {
-            Entry e = head;
-            while (e != null) {
-                Entry next = e.hnext;
-                int i = e.hash & mask;
-                e.hnext = t[i];
-                t[i] = e;
-                e = next;
-            }
-        }
-        table = t;
-    }
-
     /** Visits the bucket at {@code cursor} and returns the next cursor, 0 when done (as Dict.scan). */
     long scan(long cursor, ZSetValue.ElementVisitor v) {
-        if (length == 0) {
-            return 0;
-        }
-        long mask = table.length - 1;
-        for (Entry e = table[(int) (cursor & mask)]; e != null; e = e.hnext) {
-            v.visit(e.member, 0, e.member.length, e.score);
-        }
-        cursor |= ~mask;
-        cursor = Long.reverse(cursor);
-        cursor++;
-        return Long.reverse(cursor);
+        return index.scan(cursor, e -> v.visit(e.member, 0, e.member.length, e.score));
     }
 
     // ---- ZStore ----
@@ -533,9 +462,8 @@ final class ZBTree implements ZStore {
 
     @Override
     public void insert(byte[] member, double score) {
-        // the tree first: hashAdd's resize check counts the new element
         treeInsert(score, member);
-        hashAdd(new Entry(member, hash(member), score));
+        index.add(new Entry(member, hash(member), score));
     }
 
     @Override
@@ -563,7 +491,7 @@ final class ZBTree implements ZStore {
         }
         Leaf leaf = descend(e.score, e.member);
         leafRemove(leaf, lowerBound(leaf, e.score, e.member), 1);
-        hashRemove(e);
+        index.remove(e.member, e.hash);
         return true;
     }
 
@@ -670,7 +598,8 @@ final class ZBTree implements ZStore {
             int pos = rankPos;
             int k = Math.min(left, leaf.n - pos);
             for (int i = pos; i < pos + k; i++) {
-                hashRemove(find(leaf.members[i]));
+                byte[] m = leaf.members[i];
+                index.remove(m, hash(m));
             }
             leafRemove(leaf, pos, k);
             left -= k;
@@ -699,14 +628,10 @@ final class ZBTree implements ZStore {
         if (n != length || (prev[0] != null && prev[0].next != null)) {
             throw new IllegalStateException("length " + length + ", counted " + n);
         }
-        int hashed = 0;
-        for (Entry head : table) {
-            for (Entry e = head; e != null; e = e.hnext) {
-                hashed++;
-            }
-        }
-        if (hashed != length) {
-            throw new IllegalStateException("index holds " + hashed + " of " + length);
+        int[] hashed = {0};
+        index.forEach(e -> hashed[0]++);
+        if (hashed[0] != length) {
+            throw new IllegalStateException("index holds " + hashed[0] + " of " + length);
         }
     }
 
