@@ -68,8 +68,7 @@ public final class GearlogNode implements AutoCloseable {
         engine.applyArgv(startupLayout, 0, engine.engineTime(), 0);
         syncer = new JournalSyncer(journal.appender(), config.appendfsync, config.journalMinFreeBytes);
         engine.journal(journal.appender(), syncer);
-        JournalSyncer sync = syncer;
-        pretoucher = new JournalPretoucher(journal.appender(), () -> sync.policy() == FsyncPolicy.ALWAYS);
+        pretoucher = new JournalPretoucher(journal.appender(), () -> syncer.policy() == FsyncPolicy.ALWAYS);
 
         persistence = new SnapshotService(engine, journal, syncer, catalog, recovered);
         persistence.install();
