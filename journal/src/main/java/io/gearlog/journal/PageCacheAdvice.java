@@ -50,11 +50,23 @@ final class PageCacheAdvice implements AutoCloseable {
         return new PageCacheAdvice(fd);
     }
 
+    /**
+     * Linux acts on at most a readahead window of each advice (the larger of the device's optimal I/O size and the
+     * file's readahead size; 128 KB by default) and silently drops the rest, so longer ranges go in steps of this.
+     */
+    static final long STEP = 128 << 10;
+
     /** Asks for the pages of {@code [offset, offset + len)} to be brought into the page cache. */
     void willNeed(long offset, long len) throws IOException {
-        int err = LIBC.posix_fadvise(fd, offset, len, POSIX_FADV_WILLNEED);
-        if (err != 0) {
-            throw new IOException("posix_fadvise failed with error " + err);
+        if (len < 0) {
+            throw new IOException("negative length " + len);
+        }
+        long end = offset + len;
+        for (long at = offset; at < end; at += STEP) {
+            int err = LIBC.posix_fadvise(fd, at, Math.min(STEP, end - at), POSIX_FADV_WILLNEED);
+            if (err != 0) {
+                throw new IOException("posix_fadvise failed with error " + err);
+            }
         }
     }
 
