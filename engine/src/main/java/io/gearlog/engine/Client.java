@@ -54,6 +54,8 @@ public final class Client {
     public final ArrayDeque<byte[][]> pending = new ArrayDeque<>();
 
     boolean dirty;
+    /** The context this client's next command reuses (null while one runs); saves an object per command. */
+    CommandContext idleContext;
     boolean registered;
 
     public Client(long id, ClientOutbound outbound) {

@@ -33,8 +33,8 @@ public final class CommandContext {
     }
 
     /**
-     * Makes this context that of the next command of the same client. Only for a context nobody holds on to:
-     * the engine's replay context, which saves a 64-byte object per replayed record.
+     * Makes this context that of the next command of the same client. Only for a context nobody holds on to past
+     * its command: handlers use it while they run, and blocked commands get a new one when they are served.
      */
     CommandContext reuse(byte[][] argv, long now, long seed) {
         this.argv = argv;

@@ -88,8 +88,6 @@ public final class Engine {
      * otherwise: the handler call site is megamorphic, so escape analysis cannot remove it). A command that runs
      * while the replay context is in use (nested) gets a context of its own.
      */
-    private final CommandContext replayContext;
-    private boolean replayContextInUse;
     private final Map<String, Object> services = new LinkedHashMap<>();
     private final SlowLog slowLog = new SlowLog();
     private final List<Runnable> stopHooks = new ArrayList<>();
@@ -139,7 +137,6 @@ public final class Engine {
         replayClient = new Client(0, ClientOutbound.DISCARD);
         replayClient.authenticated = true;
         replayClient.replaying = true;
-        replayContext = new CommandContext(this, replayClient, new byte[0][], 0, 0);
         addTimer(100, this::activeExpiry);
         addTimer(100, this::checkBlockedTimeouts);
     }
@@ -741,11 +738,12 @@ public final class Engine {
                 seed = (++readSeed) ^ (now << 20);
             }
         }
-        boolean reuse = c == replayClient && !replayContextInUse;
-        CommandContext ctx;
-        if (reuse) {
-            ctx = replayContext.reuse(argv, now, seed);
-            replayContextInUse = true;
+        // one context per client, refilled for each of its commands; a command run inside another (EXEC, a gears
+        // hook's call_next) gets its own
+        CommandContext ctx = c.idleContext;
+        if (ctx != null && ctx.engine() == this) {
+            c.idleContext = null;
+            ctx.reuse(argv, now, seed);
         } else {
             ctx = new CommandContext(this, c, argv, now, seed);
         }
@@ -772,11 +770,9 @@ public final class Engine {
             stats.totalErrorReplies++;
             ServerLog.warning("internal error in " + spec.name() + ": " + e);
         } finally {
-            if (reuse) {
-                // a stale reference to the context fails at once rather than reading a later command's arguments
-                replayContext.reuse(null, 0, 0);
-                replayContextInUse = false;
-            }
+            // a stale reference to the context fails at once rather than reading a later command's arguments
+            ctx.reuse(null, 0, 0);
+            c.idleContext = ctx;
         }
         // the threshold as it is after the command: CONFIG SET slowlog-log-slower-than is judged by its new value
         long threshold = config.slowlogLogSlowerThan;

@@ -299,6 +299,30 @@ class StringCommandsTest extends ServerTestBase {
     }
 
     @Test
+    void countersWithTheSameValueStayIndependent() throws IOException {
+        // small INCR results share their bytes between keys; writing one key must never show in another
+        for (String k : new String[]{"a", "b", "c", "d"}) {
+            assertEquals(":7", c.call("incrby", k, "7"));
+        }
+        assertEquals(":2", c.call("append", "a", "8"));
+        assertEquals("$78", c.call("get", "a"));
+        assertEquals(":1", c.call("setrange", "b", "0", "9"));
+        assertEquals("$9", c.call("get", "b"));
+        assertEquals("$7.5", c.call("incrbyfloat", "c", "0.5"));
+        assertEquals(":6", c.call("decr", "d"));
+        assertEquals(":1", c.call("incr", "e"));
+        assertEquals(":7", c.call("incrby", "e", "6"));
+        assertEquals("$7", c.call("get", "e"));
+        assertEquals("$int", c.call("object", "encoding", "e"));
+        assertEquals("$78", c.call("get", "a"));
+        assertEquals("$9", c.call("get", "b"));
+        assertEquals(":9999", c.call("incrby", "big", "9999"));
+        assertEquals(":10000", c.call("incr", "big"));
+        assertEquals(":-1", c.call("decrby", "neg", "1"));
+        assertEquals("$10000", c.call("get", "big"));
+    }
+
+    @Test
     void appendAndStrlen() throws IOException {
         assertEquals(":5", c.call("append", "k", "hello"));
         assertEquals(":11", c.call("append", "k", " world"));

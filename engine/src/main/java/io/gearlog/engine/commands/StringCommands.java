@@ -347,7 +347,7 @@ public final class StringCommands {
             throw new CommandError(Errors.OVERFLOW);
         }
         long nv = cur + delta;
-        byte[] b = NumberFormat.longBytes(nv);
+        byte[] b = NumberFormat.sharedLongBytes(nv);
         if (v != null) {
             v.set(b, false);
         } else {

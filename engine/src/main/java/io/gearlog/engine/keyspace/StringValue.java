@@ -2,7 +2,10 @@ package io.gearlog.engine.keyspace;
 
 import io.gearlog.engine.reply.NumberFormat;
 
-/** A string value. The byte array is replaced, never mutated in place, except by APPEND/SETRANGE growth. */
+/**
+ * A string value. Its byte array is replaced, never written in place: INCR stores small values from one shared
+ * table, and gears' KeysReader hands the array itself to Python.
+ */
 public final class StringValue extends RValue {
     private byte[] bytes;
     private boolean raw;

@@ -65,6 +65,25 @@ public final class NumberFormat {
 
     public static final long NOT_A_LONG = Long.MIN_VALUE + 0x5a5a;
 
+    /** Values below this are stored from one shared array each, as Redis shares its integer objects below 10000. */
+    private static final int SHARED_VALUES = 10_000;
+    private static final byte[][] SHARED = new byte[SHARED_VALUES][];
+
+    static {
+        for (int i = 0; i < SHARED_VALUES; i++) {
+            SHARED[i] = longBytes(i);
+        }
+    }
+
+    /**
+     * Like {@link #longBytes}, but small non-negative values come from a table shared by every caller: INCR on
+     * counters then allocates nothing. Only for arrays nobody writes into (string values are replaced, never
+     * written in place).
+     */
+    public static byte[] sharedLongBytes(long v) {
+        return v >= 0 && v < SHARED_VALUES ? SHARED[(int) v] : longBytes(v);
+    }
+
     /** The decimal text of {@code v} in ASCII, without a String in between (INCR stores one per call). */
     public static byte[] longBytes(long v) {
         if (v == Long.MIN_VALUE) {
