@@ -1,5 +1,8 @@
 package io.gearlog.journal;
 
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.bytes.MappedBytesStore;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
 
@@ -19,6 +22,24 @@ public final class JournalAppender implements AutoCloseable {
     private long writePosition;
     private int cycle = Integer.MIN_VALUE;
     private long appended;
+    private volatile Mark synced;
+    private volatile Mark released;
+    // engine thread: how far the current cycle file's mapping has been released, and when to look again
+    private long releasedTo;
+    private long nextRelease = RELEASE_STEP;
+
+    /** A position in one cycle file. */
+    record Mark(File file, long position) {
+    }
+
+    /**
+     * Written pages are handed back to the kernel once they are this far behind the last fsync: Chronicle still
+     * writes index entries into arrays a few megabytes back (a page released too early only costs a read).
+     */
+    static final long RELEASE_KEEP = 32L << 20;
+    /** How often the appender looks, in bytes of journal; also the alignment (whole 2 MB folios). */
+    static final long RELEASE_STEP = 8L << 20;
+    private static final long RELEASE_ALIGN = 2L << 20;
 
     JournalAppender(Journal journal, ExcerptAppender appender) {
         this.journal = journal;
@@ -51,18 +72,59 @@ public final class JournalAppender implements AutoCloseable {
     private long write() {
         codec.end();
         try (DocumentContext dc = appender.writingDocument()) {
-            dc.wire().bytes().write(codec.buffer(), 0, codec.length());
-            writePosition = dc.wire().bytes().writePosition();
+            Bytes<?> bytes = dc.wire().bytes();
+            bytes.write(codec.buffer(), 0, codec.length());
+            writePosition = bytes.writePosition();
+            if (writePosition >= nextRelease && appender.cycle() == cycle) {
+                release(bytes.bytesStore());
+            }
         }
         long idx = appender.lastIndexAppended();
         int c = appender.cycle();
         if (c != cycle) {
             cycle = c;
             currentFile = appender.currentFile();
+            releasedTo = RELEASE_ALIGN;
+            nextRelease = writePosition + RELEASE_STEP;
         }
         appended++;
         lastIndex = idx;
         return idx;
+    }
+
+    /**
+     * Unmaps the pages of the current cycle file that the last fsync covered, well behind the write position, so that
+     * the pretoucher can drop them from the page cache ({@link #released()}). Their memory then serves the pages
+     * ahead: freshly allocated memory costs far more to touch the first time on a virtual machine (about 16 us per
+     * 4 KB page here, against 0.4 for a page just freed), and the page cache no longer fills with journal. Runs
+     * here, on the thread that owns the mapping, with the mapping Chronicle is writing through, so the range
+     * released is known to be mapped.
+     */
+    private void release(BytesStore<?, ?> store) {
+        nextRelease = writePosition + RELEASE_STEP;
+        Mark s = synced;
+        if (s == null || !s.file().equals(currentFile) || !(store instanceof MappedBytesStore mapped)) {
+            return;
+        }
+        long to = (Math.min(s.position(), writePosition) - RELEASE_KEEP) & -RELEASE_ALIGN;
+        long from = Math.max(releasedTo, mapped.start());
+        if (to - from < RELEASE_ALIGN || !mapped.inside(from, to - from)) {
+            return;
+        }
+        if (PageCacheAdvice.unmap(mapped.addressForRead(from), to - from)) {
+            releasedTo = to;
+            released = new Mark(currentFile, to);
+        }
+    }
+
+    /** Called by the syncer once everything before {@code position} of {@code file} is on disk. */
+    void synced(File file, long position) {
+        synced = new Mark(file, position);
+    }
+
+    /** How far the current cycle file has been unmapped, for the pretoucher to drop from the page cache (or null). */
+    Mark released() {
+        return released;
     }
 
     /** Index of the last record appended by this appender (readable from any thread). */

@@ -39,6 +39,7 @@ public final class JournalPretoucher implements AutoCloseable {
     private FileChannel channel;
     private PageCacheAdvice advice;
     private long touchedTo;
+    private long droppedTo;
     private volatile long touchedBytes;
 
     public JournalPretoucher(JournalAppender appender) {
@@ -84,8 +85,14 @@ public final class JournalPretoucher implements AutoCloseable {
             advice = PageCacheAdvice.open(f.getPath());
             file = f;
             touchedTo = position;
+            droppedTo = 0;
         }
         touchedTo = Math.max(touchedTo, position);
+        JournalAppender.Mark released = appender.released();
+        if (advice != null && released != null && released.file().equals(f) && released.position() > droppedTo) {
+            advice.dontNeed(droppedTo, released.position() - droppedTo);
+            droppedTo = released.position();
+        }
         long limit = Math.min(position + AHEAD, channel.size());
         if (advice != null && basePages.getAsBoolean()) {
             if (limit > touchedTo) {

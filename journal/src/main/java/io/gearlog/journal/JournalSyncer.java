@@ -157,6 +157,8 @@ public final class JournalSyncer implements AutoCloseable {
             return;
         }
         long start = System.nanoTime();
+        // read before the fsync: everything before it is then on disk
+        long position = appender.writePosition();
         try {
             if (!f.equals(openFile)) {
                 if (channel != null) {
@@ -172,6 +174,7 @@ public final class JournalSyncer implements AutoCloseable {
                 }
             }
             channel.force(false);
+            appender.synced(f, position);
             syncedIndex = target;
             syncCount++;
             lastError = null;

@@ -2,6 +2,7 @@ package io.gearlog.journal;
 
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.types.off_t;
+import jnr.ffi.types.size_t;
 
 import java.io.IOException;
 
@@ -16,12 +17,16 @@ final class PageCacheAdvice implements AutoCloseable {
 
         int posix_fadvise(int fd, @off_t long offset, @off_t long len, int advice);
 
+        int madvise(@size_t long address, @size_t long len, int advice);
+
         int close(int fd);
     }
 
     private static final int O_RDONLY = 0;
     private static final int O_CLOEXEC = 0x80000;
     private static final int POSIX_FADV_WILLNEED = 3;
+    private static final int POSIX_FADV_DONTNEED = 4;
+    private static final int MADV_DONTNEED = 4;
     private static final LibC LIBC = load();
 
     private final int fd;
@@ -68,6 +73,31 @@ final class PageCacheAdvice implements AutoCloseable {
                 throw new IOException("posix_fadvise failed with error " + err);
             }
         }
+    }
+
+    /**
+     * Drops the clean pages of {@code [offset, offset + len)} from the page cache. Dirty pages and pages some process
+     * still maps are kept, so nothing written is lost; the freed pages are what the kernel hands out next.
+     */
+    void dontNeed(long offset, long len) throws IOException {
+        int err = LIBC.posix_fadvise(fd, offset, len, POSIX_FADV_DONTNEED);
+        if (err != 0) {
+            throw new IOException("posix_fadvise failed with error " + err);
+        }
+    }
+
+    /** True where {@link #unmap} can be called. */
+    static boolean available() {
+        return LIBC != null;
+    }
+
+    /**
+     * Removes a shared file mapping's page-table entries for {@code [address, address + len)} (page aligned). The
+     * data stays in the file and the page cache (a dirty page stays dirty); the next access maps it again. Only for
+     * a range the caller knows is mapped, on the thread that owns the mapping.
+     */
+    static boolean unmap(long address, long len) {
+        return LIBC != null && LIBC.madvise(address, len, MADV_DONTNEED) == 0;
     }
 
     @Override

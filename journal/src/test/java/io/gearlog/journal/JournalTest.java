@@ -36,6 +36,10 @@ class JournalTest {
         return a;
     }
 
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
     private static List<JournalRecord> readAll(Journal j) {
         List<JournalRecord> out = new ArrayList<>();
         try (JournalReader r = j.reader()) {
@@ -277,6 +281,60 @@ class JournalTest {
             assertEquals(1000, recs.size());
             for (int i = 0; i < 1000; i++) {
                 assertArrayEquals(argv("SET", "k" + i, i == 0 ? "v" : "v" + i), recs.get(i).argv(), "record " + i);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "base pages: {0}")
+    @ValueSource(booleans = {false, true})
+    void pagesWellBehindTheLastFsyncLeaveThePageCacheAndEveryRecordStaysReadable(boolean basePages) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(PageCacheAdvice.available(), "needs Linux' madvise and fadvise");
+        byte[] value = new byte[2000];
+        java.util.Arrays.fill(value, (byte) 'x');
+        int n = 0;
+        try (Journal j = Journal.open(dir)) {
+            JournalAppender a = j.appender();
+            try (JournalSyncer s = new JournalSyncer(a, FsyncPolicy.EVERYSEC, 0);
+                 JournalPretoucher p = new JournalPretoucher(a, () -> basePages)) {
+                long syncedAt = 0;
+                while (a.writePosition() < 72L << 20) {
+                    value[0] = (byte) ('a' + n % 26);
+                    a.appendArgv(RecordType.COMMAND, n, 0, 0, new byte[][]{bytes("SET"), bytes("k" + n), value});
+                    n++;
+                    if (a.writePosition() - syncedAt > 4 << 20) {
+                        s.syncNow();
+                        syncedAt = a.writePosition();
+                    }
+                }
+                JournalAppender.Mark released = a.released();
+                assertTrue(released != null && released.position() >= 24L << 20, "released " + released);
+                assertTrue(released.position() <= a.writePosition() - JournalAppender.RELEASE_KEEP);
+                Path file = a.currentFile().toPath();
+                long from = 4L << 20;
+                long len = 16L << 20;
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+                    await().atMost(10, TimeUnit.SECONDS).until(
+                            () -> !ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, from, len).isLoaded());
+                    assertTrue(ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, a.writePosition() - (8 << 20),
+                            8 << 20).isLoaded(), "the recent pages stay");
+                }
+                // Chronicle still writes index entries behind the position; the pages come back as needed
+                for (int i = 0; i < 2000; i++) {
+                    a.appendArgv(RecordType.COMMAND, n, 0, 0, argv("SET", "k" + n, "after"));
+                    n++;
+                }
+            }
+            List<JournalRecord> recs = readAll(j);
+            assertEquals(n, recs.size());
+            for (int i = 0; i < n; i++) {
+                byte[][] got = recs.get(i).argv();
+                assertArrayEquals(bytes("k" + i), got[1], "record " + i);
+                if (got[2].length == value.length) {
+                    assertEquals((byte) ('a' + i % 26), got[2][0], "record " + i);
+                    assertEquals((byte) 'x', got[2][value.length - 1], "record " + i);
+                } else {
+                    assertArrayEquals(bytes("after"), got[2], "record " + i);
+                }
             }
         }
     }
