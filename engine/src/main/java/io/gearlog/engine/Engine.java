@@ -83,11 +83,6 @@ public final class Engine {
     private final List<Timer> timers = new ArrayList<>();
     private final AtomicInteger repliesAtSyncer = new AtomicInteger();
     private final Client replayClient;
-    /**
-     * The context of the replay client's commands, refilled per command (a command context is allocated per record
-     * otherwise: the handler call site is megamorphic, so escape analysis cannot remove it). A command that runs
-     * while the replay context is in use (nested) gets a context of its own.
-     */
     private final Map<String, Object> services = new LinkedHashMap<>();
     private final SlowLog slowLog = new SlowLog();
     private final List<Runnable> stopHooks = new ArrayList<>();
@@ -738,8 +733,8 @@ public final class Engine {
                 seed = (++readSeed) ^ (now << 20);
             }
         }
-        // one context per client, refilled for each of its commands; a command run inside another (EXEC, a gears
-        // hook's call_next) gets its own
+        // one context per client, refilled for each of its commands (the handler call is megamorphic, so escape
+        // analysis cannot remove a new one); a command run inside another (EXEC, a gears hook's call_next) gets its own
         CommandContext ctx = c.idleContext;
         if (ctx != null && ctx.engine() == this) {
             c.idleContext = null;

@@ -23,6 +23,9 @@ import java.util.function.BooleanSupplier;
  * of about 0.35, so then the pretoucher only advises the kernel that the pages will be needed
  * ({@link PageCacheAdvice}), which brings in base pages. Where the advice cannot be given (not Linux, no native
  * access), it reads under every policy.
+ * <p>
+ * Behind the appender it drops from the page cache the pages the appender has released ({@link
+ * JournalAppender#released()}), so that the pages it brings in ahead reuse that memory.
  */
 public final class JournalPretoucher implements AutoCloseable {
     /** Bytes kept in the page cache ahead of the write position: about a second of journal at full speed. */
