@@ -8,9 +8,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.File;
 import java.io.RandomAccessFile;
 import java.lang.management.ManagementFactory;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -22,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The journal on its own: records, corruption, quarantine, retention, the directory lock, torn writes, fsync. */
 class JournalTest {
@@ -105,7 +108,7 @@ class JournalTest {
                 byte[] data = new byte[(int) Math.min(raf.length(), 16 << 20)];
                 raf.readFully(data);
                 for (int i = 0; i + needle.length <= data.length; i++) {
-                    if (java.util.Arrays.equals(data, i, i + needle.length, needle, 0, needle.length)) {
+                    if (Arrays.equals(data, i, i + needle.length, needle, 0, needle.length)) {
                         raf.seek(i + 1);
                         raf.write(data[i + 1] ^ 1);
                         return;
@@ -288,9 +291,9 @@ class JournalTest {
     @ParameterizedTest(name = "base pages: {0}")
     @ValueSource(booleans = {false, true})
     void pagesWellBehindTheLastFsyncLeaveThePageCacheAndEveryRecordStaysReadable(boolean basePages) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(PageCacheAdvice.available(), "needs Linux' madvise and fadvise");
+        assumeTrue(PageCacheAdvice.available(), "needs Linux' madvise and fadvise");
         byte[] value = new byte[2000];
-        java.util.Arrays.fill(value, (byte) 'x');
+        Arrays.fill(value, (byte) 'x');
         int n = 0;
         try (Journal j = Journal.open(dir)) {
             JournalAppender a = j.appender();
@@ -312,10 +315,10 @@ class JournalTest {
                 Path file = a.currentFile().toPath();
                 long from = 4L << 20;
                 long len = 16L << 20;
-                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+                try (FileChannel ch = FileChannel.open(file)) {
                     await().atMost(10, TimeUnit.SECONDS).until(
-                            () -> !ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, from, len).isLoaded());
-                    assertTrue(ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, a.writePosition() - (8 << 20),
+                            () -> !ch.map(FileChannel.MapMode.READ_ONLY, from, len).isLoaded());
+                    assertTrue(ch.map(FileChannel.MapMode.READ_ONLY, a.writePosition() - (8 << 20),
                             8 << 20).isLoaded(), "the recent pages stay");
                 }
                 // Chronicle still writes index entries behind the position; the pages come back as needed
