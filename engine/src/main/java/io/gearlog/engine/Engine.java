@@ -516,7 +516,7 @@ public final class Engine {
                     lastNanos = batchNanos;
                 }
                 try {
-                    if (cm.argvs().size() > 1) {
+                    if (BatchTouch.worthIt(cm.argvs())) {
                         touchKeys(cl, cm.argvs());
                     }
                     for (byte[][] argv : cm.argvs()) {
