@@ -514,6 +514,9 @@ public final class Engine {
                     batchMillis = clock.currentTimeMillis();
                     batchNanos = System.nanoTime();
                     lastNanos = batchNanos;
+                    if (appender != null) {
+                        appender.holdClock(batchMillis);
+                    }
                 }
                 try {
                     if (BatchTouch.worthIt(cm.argvs())) {
@@ -523,6 +526,9 @@ public final class Engine {
                         process(cl, argv);
                     }
                 } finally {
+                    if (batchClock && appender != null) {
+                        appender.releaseClock();
+                    }
                     batchClock = false;
                 }
                 cl.outbound.processed(cm.argvs().size());

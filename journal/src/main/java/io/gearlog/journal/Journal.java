@@ -123,6 +123,7 @@ public final class Journal implements AutoCloseable {
     private static SingleChronicleQueue buildQueue(Path dataDir, RollCycle rollCycle) {
         return SingleChronicleQueueBuilder.single(dataDir.resolve(DIRECTORY).toFile())
                 .rollCycle(rollCycle)
+                .timeProvider(new JournalClock())
                 .blockSize(BLOCK_SIZE)
                 .timeoutMS(2_000)
                 .build();
@@ -240,7 +241,7 @@ public final class Journal implements AutoCloseable {
     /** The appender; created on first use by the thread that will own it. */
     public JournalAppender appender() {
         if (appender == null) {
-            appender = new JournalAppender(this, queue.createAppender());
+            appender = new JournalAppender(this, queue.createAppender(), (JournalClock) queue.time());
         }
         return appender;
     }

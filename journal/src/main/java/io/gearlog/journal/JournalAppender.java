@@ -16,6 +16,7 @@ public final class JournalAppender implements AutoCloseable {
     private final Journal journal;
     private final ExcerptAppender appender;
     private final RecordCodec codec = new RecordCodec();
+    private final JournalClock clock;
     private volatile long lastIndex = -1;
     private volatile File currentFile;
     // written before lastIndex, whose volatile write publishes it
@@ -41,9 +42,22 @@ public final class JournalAppender implements AutoCloseable {
     static final long RELEASE_STEP = 8L << 20;
     private static final long RELEASE_ALIGN = 2L << 20;
 
-    JournalAppender(Journal journal, ExcerptAppender appender) {
+    JournalAppender(Journal journal, ExcerptAppender appender, JournalClock clock) {
         this.journal = journal;
         this.appender = appender;
+        this.clock = clock;
+    }
+
+    /**
+     * Lends the appender a wall-clock reading (Unix ms) for the records appended until {@link #releaseClock}: the
+     * owner reads the clock once for a batch of records instead of Chronicle reading it for each.
+     */
+    public void holdClock(long millis) {
+        clock.hold(millis);
+    }
+
+    public void releaseClock() {
+        clock.release();
     }
 
     public long appendArgv(int type, long time, long origin, int db, byte[][] argv) {

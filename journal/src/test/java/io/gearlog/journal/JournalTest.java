@@ -177,6 +177,24 @@ class JournalTest {
     }
 
     @Test
+    void recordsAppendedWhileTheClockIsHeldGoToTheHeldReadingsCycleAndBackToTheClockAfter() {
+        try (Journal j = Journal.open(dir, Journal.rollCycle("TEST_SECONDLY"))) {
+            JournalAppender a = j.appender();
+            long now = System.currentTimeMillis();
+            a.holdClock(now - 5_000);
+            long held = a.appendArgv(RecordType.COMMAND, now, 0, 0, argv("SET", "a", "1"));
+            long heldToo = a.appendArgv(RecordType.COMMAND, now, 0, 0, argv("SET", "b", "2"));
+            a.releaseClock();
+            long after = a.appendArgv(RecordType.COMMAND, now, 0, 0, argv("SET", "c", "3"));
+            assertEquals(j.cycleOf(held), j.cycleOf(heldToo));
+            assertEquals((now - 5_000) / 1000, j.cycleStartMillis(j.cycleOf(held)) / 1000);
+            assertTrue(j.cycleStartMillis(j.cycleOf(after)) >= now / 1000 * 1000, "after release: the clock's cycle");
+            assertEquals(2, j.cycleFiles().length);
+            assertEquals(List.of(held, heldToo, after), readAll(j).stream().map(JournalRecord::index).toList());
+        }
+    }
+
+    @Test
     void retentionDeletesWholeCyclesBeforeAnIndexOnceOldEnough() throws Exception {
         List<Long> firstOfSecond = new ArrayList<>();
         try (Journal j = Journal.open(dir, Journal.rollCycle("TEST_SECONDLY"))) {
