@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -369,7 +370,13 @@ public final class Engine {
                 handle(m);
                 if (!repliesScheduled) {
                     repliesScheduled = true;
-                    loop.execute(turnReplies);
+                    try {
+                        loop.execute(turnReplies);
+                    } catch (RejectedExecutionException e) {
+                        // the loop is shutting down and runs no more tasks: send them now
+                        repliesScheduled = false;
+                        flush();
+                    }
                 }
             } finally {
                 inLoopTurn = false;

@@ -163,7 +163,12 @@ public final class Worker {
                 }
             }
         } catch (Throwable t) {
-            ServerLog.warning("Python worker " + index + " stopped: " + t);
+            // a shutdown interrupts a warm-up in progress; only a failure while serving deserves a warning
+            if (stopping) {
+                ServerLog.debug("Python worker " + index + " stopped during shutdown: " + t);
+            } else {
+                ServerLog.warning("Python worker " + index + " stopped: " + t);
+            }
         } finally {
             dropContext();
         }
