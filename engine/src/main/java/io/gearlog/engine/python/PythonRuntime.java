@@ -465,7 +465,8 @@ public final class PythonRuntime {
             w.stopNow();
         }
         for (Worker w : workers) {
-            w.join(5_000);
+            // a warm-up holds no job and no state; it ends by itself, seeing the stop once its context is built
+            w.join(w.warming ? 100 : 5_000);
         }
         engineContext.dropContext();
         control.shutdownNow();

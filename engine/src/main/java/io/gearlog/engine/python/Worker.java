@@ -37,6 +37,8 @@ public final class Worker {
     final int index;
     private Thread thread;
     volatile boolean warm;
+    /** Building its first context before any job asked for it: a shutdown need not wait for that to finish. */
+    volatile boolean warming;
     private volatile boolean stopping;
 
     volatile Context ctx;
@@ -134,7 +136,12 @@ public final class Worker {
     private void loop(boolean warmNow) {
         try {
             if (warmNow) {
-                ensureContext();
+                warming = true;
+                try {
+                    ensureContext();
+                } finally {
+                    warming = false;
+                }
             }
             while (!stopping) {
                 PythonRuntime.Job job;
