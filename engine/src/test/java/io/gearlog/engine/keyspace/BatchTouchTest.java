@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * BatchTouch guesses a command's keys from its name alone (a command-table lookup per command would cost what the
@@ -36,6 +35,6 @@ class BatchTouchTest {
         assertEquals(14, guessed, "MSET, MSETNX, MGET, DEL, UNLINK, EXISTS and TOUCH in two cases");
         assertEquals(0, BatchTouch.keyStep("set".getBytes(StandardCharsets.US_ASCII)));
         assertEquals(0, BatchTouch.keyStep("hset".getBytes(StandardCharsets.US_ASCII)));
-        assertTrue(BatchTouch.keyStep("mSeT".getBytes(StandardCharsets.US_ASCII)) == 2);
+        assertEquals(2, BatchTouch.keyStep("mSeT".getBytes(StandardCharsets.US_ASCII)));
     }
 }
