@@ -25,6 +25,7 @@ import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -133,6 +134,61 @@ class RedisDifferentialTest {
     @Test
     void everyTypeMixedInResp3() throws IOException {
         compare(7, true, STRINGS, KEYSPACE, LISTS, HASHES, SETS, ZSETS, STREAMS);
+    }
+
+    /** Commands that block, end or change the connection, or read server-wide state that differs by nature. */
+    private static final Set<String> NOT_RANDOMIZED = Set.of("shutdown", "quit", "subscribe", "psubscribe",
+            "ssubscribe", "unsubscribe", "punsubscribe", "monitor", "sync", "psync", "debug", "blpop", "brpop",
+            "blmove", "brpoplpush", "blmpop", "bzpopmin", "bzpopmax", "bzmpop", "xread", "xreadgroup", "client",
+            "hello", "auth", "reset", "save", "bgsave", "bgrewriteaof", "failover", "replicaof", "slaveof", "wait",
+            "multi", "exec", "discard", "watch", "unwatch", "select", "swapdb", "flushall", "flushdb", "config",
+            "info", "time", "lastsave", "slowlog", "memory", "command", "lolwut", "role", "dbsize", "randomkey",
+            "object", "module", "acl", "cluster", "latency", "readonly", "readwrite", "asking", "script", "eval",
+            "evalsha", "function", "fcall", "pubsub", "publish", "echo", "ping");
+    private static final List<String> ARGUMENTS = List.of("k1", "k2", "k3", "k4", "k5", "k6", "0", "1", "-1", "x", "",
+            "a", "1.5", "NX", "XX", "COUNT", "*", "+", "-", "LIMIT", "BYSCORE", "WITHSCORES", "MATCH", "GET", "EX",
+            "STREAMS", "$", ">");
+
+    /**
+     * Every data command Gearlog lists (RG.* aside) with zero to five arguments drawn from keys of every type and
+     * option words: arity errors, syntax errors, WRONGTYPE and which of them wins must all be Redis' own.
+     */
+    @Test
+    void everyCommandWithRandomArguments() throws IOException {
+        try (Conn g = new Conn(gearlog.port()); Conn r = new Conn(redisPort)) {
+            List<String> names = new ArrayList<>();
+            for (String n : Conn.topLevelElements(g.call(List.of("COMMAND", "LIST")))) {
+                String name = n.substring(1);
+                if (!name.contains("|") && !name.startsWith("rg.") && !NOT_RANDOMIZED.contains(name)) {
+                    names.add(name);
+                }
+            }
+            names.sort(null);
+            assertTrue(names.size() > 100, "COMMAND LIST gave " + names);
+            SplittableRandom random = new SplittableRandom(8 + SEED_OFFSET);
+            for (int i = 0; i < SEQUENCES * 10; i++) {
+                List<String> cmd = new ArrayList<>();
+                cmd.add(names.get(random.nextInt(names.size())).toUpperCase());
+                int n = random.nextInt(6);
+                for (int j = 0; j < n; j++) {
+                    cmd.add(ARGUMENTS.get(random.nextInt(ARGUMENTS.size())));
+                }
+                for (Conn c : List.of(g, r)) {
+                    c.call(List.of("FLUSHALL"));
+                    c.call(List.of("RPUSH", "k1", "a", "b"));
+                    c.call(List.of("SET", "k2", "5"));
+                    c.call(List.of("HSET", "k3", "a", "1"));
+                    c.call(List.of("ZADD", "k4", "1", "a", "2", "b"));
+                    c.call(List.of("XADD", "k5", "1-1", "f", "v"));
+                    c.call(List.of("SADD", "k6", "a", "1"));
+                }
+                String expected = canonical(cmd, r.call(cmd));
+                String actual = canonical(cmd, g.call(cmd));
+                if (!expected.equals(actual)) {
+                    fail("call " + i + ": " + cmd + "\n  redis-server: " + expected + "\n  Gearlog:      " + actual);
+                }
+            }
+        }
     }
 
     @SafeVarargs
