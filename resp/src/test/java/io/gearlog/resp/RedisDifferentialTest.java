@@ -191,6 +191,64 @@ class RedisDifferentialTest {
         }
     }
 
+    /**
+     * The keyspace notifications of random sequences over every type, as a pattern subscriber sees them: which
+     * events, on which keys, in which order. A message published after each sequence marks its end.
+     */
+    @Test
+    void keyspaceNotifications() throws IOException {
+        List<Function<Gen, List<String>>> all = new ArrayList<>();
+        for (List<Function<Gen, List<String>>> f : List.of(STRINGS, KEYSPACE, LISTS, HASHES, SETS, ZSETS, STREAMS)) {
+            all.addAll(f);
+        }
+        try (Conn g = new Conn(gearlog.port()); Conn r = new Conn(redisPort);
+             Conn gs = new Conn(gearlog.port()); Conn rs = new Conn(redisPort)) {
+            for (Conn c : List.of(g, r)) {
+                c.call(List.of("CONFIG", "SET", "notify-keyspace-events", "KEA"));
+            }
+            for (Conn c : List.of(gs, rs)) {
+                c.call(List.of("PSUBSCRIBE", "__key*__:*"));
+            }
+            try {
+                for (int i = 0; i < SEQUENCES; i++) {
+                    long s = (9 + SEED_OFFSET) * 1_000_000 + i;
+                    Gen gen = new Gen(new SplittableRandom(s));
+                    List<List<String>> seq = new ArrayList<>();
+                    int n = 1 + gen.r.nextInt(10);
+                    for (int j = 0; j < n; j++) {
+                        seq.add(all.get(gen.r.nextInt(all.size())).apply(gen));
+                    }
+                    List<String> expected = notifications(r, rs, seq);
+                    List<String> actual = notifications(g, gs, seq);
+                    if (!expected.equals(actual)) {
+                        fail("seed " + s + ": notifications differ for\n  " + seq + "\n  redis-server: " + expected
+                                + "\n  Gearlog:      " + actual);
+                    }
+                }
+            } finally {
+                for (Conn c : List.of(g, r)) {
+                    c.call(List.of("CONFIG", "SET", "notify-keyspace-events", ""));
+                }
+            }
+        }
+    }
+
+    private static List<String> notifications(Conn c, Conn subscriber, List<List<String>> seq) throws IOException {
+        c.call(List.of("FLUSHALL"));
+        for (List<String> cmd : seq) {
+            c.call(cmd);
+        }
+        c.call(List.of("PUBLISH", "__keyspace@0__:end-of-sequence", "end"));
+        List<String> out = new ArrayList<>();
+        while (true) {
+            String m = subscriber.reply();
+            if (m.contains("end-of-sequence")) {
+                return out;
+            }
+            out.add(m);
+        }
+    }
+
     @SafeVarargs
     private static void compare(long seed, boolean resp3, List<Function<Gen, List<String>>>... families)
             throws IOException {
@@ -602,7 +660,7 @@ class RedisDifferentialTest {
             }
         }
 
-        private String reply() throws IOException {
+        String reply() throws IOException {
             String l = line();
             char t = l.charAt(0);
             switch (t) {
