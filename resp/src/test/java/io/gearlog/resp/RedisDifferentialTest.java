@@ -136,6 +136,11 @@ class RedisDifferentialTest {
         compare(7, true, STRINGS, KEYSPACE, LISTS, HASHES, SETS, ZSETS, STREAMS);
     }
 
+    @Test
+    void transactions() throws IOException {
+        compare(10, false, TRANSACTIONS, STRINGS, KEYSPACE, LISTS, HASHES, ZSETS, STREAMS);
+    }
+
     /** Commands that block, end or change the connection, or read server-wide state that differs by nature. */
     private static final Set<String> NOT_RANDOMIZED = Set.of("shutdown", "quit", "subscribe", "psubscribe",
             "ssubscribe", "unsubscribe", "punsubscribe", "monitor", "sync", "psync", "debug", "blpop", "brpop",
@@ -264,8 +269,12 @@ class RedisDifferentialTest {
             for (int i = 0; i < SEQUENCES; i++) {
                 long s = (seed + SEED_OFFSET) * 1_000_000 + i;
                 Gen gen = new Gen(new SplittableRandom(s));
-                g.call(List.of("FLUSHALL"));
-                r.call(List.of("FLUSHALL"));
+                for (Conn c : List.of(g, r)) {
+                    // a sequence may have left a transaction open or keys watched
+                    c.call(List.of("DISCARD"));
+                    c.call(List.of("UNWATCH"));
+                    c.call(List.of("FLUSHALL"));
+                }
                 int n = 1 + gen.r.nextInt(MAX_LENGTH);
                 List<List<String>> done = new ArrayList<>();
                 for (int j = 0; j < n; j++) {
@@ -485,6 +494,22 @@ class RedisDifferentialTest {
             g -> cmd("KEYS", g.pick("*", "k*", "?1", "[a-k]*", "\\{*")),
             g -> cmd("SCAN", g.pick("0", "x", "-1"), g.pickList(List.of(NONE, opt("MATCH", "k*"),
                     opt("COUNT", g.index()), opt("TYPE", g.pick("string", "list", "zset", "foo"))))));
+
+    /** Listed twice where a sequence should meet them more often than one data command. */
+    static final List<Function<Gen, List<String>>> TRANSACTIONS = List.of(
+            g -> cmd("MULTI"),
+            g -> cmd("MULTI"),
+            g -> cmd("EXEC"),
+            g -> cmd("EXEC"),
+            g -> cmd("DISCARD"),
+            g -> cmd("WATCH", g.key(), g.key()),
+            g -> cmd("WATCH", g.key()),
+            g -> cmd("UNWATCH"),
+            g -> cmd("WATCH"),
+            g -> cmd("GET"),
+            g -> cmd("NOSUCHCOMMAND", g.key()),
+            g -> cmd("XGROUP", "DESTROY", g.key()),
+            g -> cmd("OBJECT", "NOPE", g.key()));
 
     static final List<Function<Gen, List<String>>> LISTS = List.of(
             g -> cmd("LPUSH", g.key(), g.values(3)),

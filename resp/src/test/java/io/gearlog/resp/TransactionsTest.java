@@ -57,6 +57,26 @@ class TransactionsTest extends ServerTestBase {
     }
 
     @Test
+    void subcommandsOfKeyCommandsAreCheckedWhenQueued() throws IOException {
+        assertEquals("+OK", c.call("multi"));
+        assertEquals("+QUEUED", c.call("xgroup", "create", "s", "g", "$", "MKSTREAM"));
+        assertEquals("-ERR wrong number of arguments for 'xgroup|destroy' command", c.call("xgroup", "destroy", "s"));
+        assertEquals("-ERR unknown subcommand 'FOO'. Try XGROUP HELP.", c.call("xgroup", "FOO", "s"));
+        assertEquals("-ERR wrong number of arguments for 'xinfo|stream' command", c.call("xinfo", "stream"));
+        assertEquals("-ERR unknown subcommand 'FOO'. Try XINFO HELP.", c.call("xinfo", "FOO", "s"));
+        assertEquals("-ERR wrong number of arguments for 'object|encoding' command", c.call("object", "encoding"));
+        assertEquals("-ERR unknown subcommand 'FOO'. Try OBJECT HELP.", c.call("object", "FOO", "s"));
+        assertEquals("-EXECABORT Transaction discarded because of previous errors.", c.call("exec"));
+        assertEquals(":0", c.call("exists", "s"));
+        assertEquals("+OK", c.call("multi"));
+        assertEquals("+QUEUED", c.call("xgroup", "create", "s", "g", "$", "MKSTREAM"));
+        assertEquals("+QUEUED", c.call("xinfo", "groups", "s"));
+        assertEquals("+QUEUED", c.call("object", "encoding", "s"));
+        assertEquals("*[+OK, *[*[$name, $g, $consumers, :0, $pending, :0, $last-delivered-id, $0-0, $entries-read, "
+                + "$-1, $lag, :0]], $stream]", c.call("exec"));
+    }
+
+    @Test
     void runtimeErrorsAreElements() throws IOException {
         assertEquals("+OK", c.call("set", "s", "hello"));
         assertEquals("+OK", c.call("multi"));

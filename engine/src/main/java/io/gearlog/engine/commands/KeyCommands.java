@@ -46,6 +46,11 @@ public final class KeyCommands {
         t.add("pexpiretime", 2, READONLY | FAST, 1, 1, 1, ctx -> ttl(ctx, false, true));
         t.add("persist", 2, WRITE | FAST, 1, 1, 1, KeyCommands::persist);
         t.add("object", -2, READONLY, 2, 2, 1, KeyCommands::object);
+        // declared so that the dispatcher checks them before a command runs or is queued in MULTI, as Redis does
+        for (String sub : new String[]{"encoding", "freq", "idletime", "refcount"}) {
+            t.subcommand("object", sub, 3, READONLY);
+        }
+        t.subcommand("object", "help", 2, LOADING | STALE);
     }
 
     private static void del(CommandContext ctx) {
@@ -445,9 +450,6 @@ public final class KeyCommands {
     private static void object(CommandContext ctx) {
         ReplyBuffer r = ctx.reply();
         if (ctx.is(1, "HELP")) {
-            if (ctx.argc() != 2) {
-                throw new CommandError(Errors.wrongArity("object|help"));
-            }
             String[] lines = {
                 "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "ENCODING <key>",
@@ -470,13 +472,8 @@ public final class KeyCommands {
             }
             return;
         }
+        // the dispatcher checked the subcommand and its arity (see register)
         String sub = ctx.str(1).toUpperCase(java.util.Locale.ROOT);
-        if (!List.of("ENCODING", "FREQ", "IDLETIME", "REFCOUNT").contains(sub)) {
-            throw new CommandError(Errors.unknownSubcommand(ctx.str(1), "OBJECT"));
-        }
-        if (ctx.argc() != 3) {
-            throw new CommandError(Errors.wrongArity("object|" + sub.toLowerCase(java.util.Locale.ROOT)));
-        }
         RValue v = ctx.db().lookup(ctx.key(2), ctx.now());
         if (v == null) {
             r.nullBulk();

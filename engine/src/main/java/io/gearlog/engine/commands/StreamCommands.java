@@ -74,6 +74,17 @@ public final class StreamCommands {
         t.add("xclaim", -6, WRITE | FAST, 1, 1, 1, StreamCommands::xclaim);
         t.add("xautoclaim", -6, WRITE | FAST, 1, 1, 1, StreamCommands::xautoclaim);
         t.add("xinfo", -2, READONLY, 2, 2, 1, StreamCommands::xinfo);
+        // declared so that the dispatcher checks them before a command runs or is queued in MULTI, as Redis does
+        t.subcommand("xgroup", "create", -5, WRITE | DENYOOM);
+        t.subcommand("xgroup", "setid", -5, WRITE);
+        t.subcommand("xgroup", "destroy", 4, WRITE);
+        t.subcommand("xgroup", "createconsumer", 5, WRITE | DENYOOM);
+        t.subcommand("xgroup", "delconsumer", 5, WRITE);
+        t.subcommand("xgroup", "help", 2, LOADING | STALE);
+        t.subcommand("xinfo", "consumers", 4, READONLY);
+        t.subcommand("xinfo", "groups", 3, READONLY);
+        t.subcommand("xinfo", "stream", -3, READONLY);
+        t.subcommand("xinfo", "help", 2, LOADING | STALE);
     }
 
     // ---- helpers ----
@@ -821,18 +832,9 @@ public final class StreamCommands {
     // ---- XGROUP ----
 
     private static void xgroup(CommandContext ctx) {
+        // the dispatcher checked the subcommand and its arity (see register)
         String sub = ctx.str(1).toUpperCase(Locale.ROOT);
         int argc = ctx.argc();
-        int arity = switch (sub) {
-            case "HELP" -> 2;
-            case "CREATE", "SETID" -> -5;
-            case "DESTROY" -> 4;
-            case "CREATECONSUMER", "DELCONSUMER" -> 5;
-            default -> throw new CommandError(Errors.unknownSubcommand(ctx.str(1), "XGROUP"));
-        };
-        if (arity > 0 ? argc != arity : argc < -arity) {
-            throw new CommandError(Errors.wrongArity("xgroup|" + sub.toLowerCase(Locale.ROOT)));
-        }
         if (sub.equals("HELP")) {
             help(ctx, "XGROUP",
                     "CREATE <key> <groupname> <id|$> [option]",
@@ -1266,18 +1268,9 @@ public final class StreamCommands {
     // ---- XINFO ----
 
     private static void xinfo(CommandContext ctx) {
+        // the dispatcher checked the subcommand and its arity (see register)
         String sub = ctx.str(1).toUpperCase(Locale.ROOT);
         int argc = ctx.argc();
-        int arity = switch (sub) {
-            case "HELP" -> 2;
-            case "CONSUMERS" -> 4;
-            case "GROUPS" -> 3;
-            case "STREAM" -> -3;
-            default -> throw new CommandError(Errors.unknownSubcommand(ctx.str(1), "XINFO"));
-        };
-        if (arity > 0 ? argc != arity : argc < -arity) {
-            throw new CommandError(Errors.wrongArity("xinfo|" + sub.toLowerCase(Locale.ROOT)));
-        }
         if (sub.equals("HELP")) {
             help(ctx, "XINFO",
                     "CONSUMERS <key> <groupname>",
