@@ -1,5 +1,6 @@
 package io.gearlog.resp;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +17,7 @@ public final class RawConnection implements AutoCloseable {
     public RawConnection(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(10_000);
-        in = socket.getInputStream();
+        in = new BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();
     }
 
@@ -79,6 +80,10 @@ public final class RawConnection implements AutoCloseable {
     public String call(String... args) throws IOException {
         sendCommand(args);
         return reply();
+    }
+
+    public String call(java.util.List<String> args) throws IOException {
+        return call(args.toArray(new String[0]));
     }
 
     /**

@@ -5,13 +5,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +65,7 @@ class RedisDifferentialTest {
                 .redirectErrorStream(true).redirectOutput(redisDir.resolve("log").toFile()).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
-            try (Conn c = new Conn(redisPort)) {
+            try (RawConnection c = new RawConnection(redisPort)) {
                 if (c.call(List.of("PING")).equals("+PONG")) {
                     break;
                 }
@@ -160,9 +155,9 @@ class RedisDifferentialTest {
      */
     @Test
     void everyCommandWithRandomArguments() throws IOException {
-        try (Conn g = new Conn(gearlog.port()); Conn r = new Conn(redisPort)) {
+        try (RawConnection g = new RawConnection(gearlog.port()); RawConnection r = new RawConnection(redisPort)) {
             List<String> names = new ArrayList<>();
-            for (String n : Conn.topLevelElements(g.call(List.of("COMMAND", "LIST")))) {
+            for (String n : topLevelElements(g.call(List.of("COMMAND", "LIST")))) {
                 String name = n.substring(1);
                 if (!name.contains("|") && !name.startsWith("rg.") && !NOT_RANDOMIZED.contains(name)) {
                     names.add(name);
@@ -178,7 +173,7 @@ class RedisDifferentialTest {
                 for (int j = 0; j < n; j++) {
                     cmd.add(ARGUMENTS.get(random.nextInt(ARGUMENTS.size())));
                 }
-                for (Conn c : List.of(g, r)) {
+                for (RawConnection c : List.of(g, r)) {
                     c.call(List.of("FLUSHALL"));
                     c.call(List.of("RPUSH", "k1", "a", "b"));
                     c.call(List.of("SET", "k2", "5"));
@@ -206,12 +201,12 @@ class RedisDifferentialTest {
         for (List<Function<Gen, List<String>>> f : List.of(STRINGS, KEYSPACE, LISTS, HASHES, SETS, ZSETS, STREAMS)) {
             all.addAll(f);
         }
-        try (Conn g = new Conn(gearlog.port()); Conn r = new Conn(redisPort);
-             Conn gs = new Conn(gearlog.port()); Conn rs = new Conn(redisPort)) {
-            for (Conn c : List.of(g, r)) {
+        try (RawConnection g = new RawConnection(gearlog.port()); RawConnection r = new RawConnection(redisPort);
+             RawConnection gs = new RawConnection(gearlog.port()); RawConnection rs = new RawConnection(redisPort)) {
+            for (RawConnection c : List.of(g, r)) {
                 c.call(List.of("CONFIG", "SET", "notify-keyspace-events", "KEA"));
             }
-            for (Conn c : List.of(gs, rs)) {
+            for (RawConnection c : List.of(gs, rs)) {
                 c.call(List.of("PSUBSCRIBE", "__key*__:*"));
             }
             try {
@@ -231,14 +226,15 @@ class RedisDifferentialTest {
                     }
                 }
             } finally {
-                for (Conn c : List.of(g, r)) {
+                for (RawConnection c : List.of(g, r)) {
                     c.call(List.of("CONFIG", "SET", "notify-keyspace-events", ""));
                 }
             }
         }
     }
 
-    private static List<String> notifications(Conn c, Conn subscriber, List<List<String>> seq) throws IOException {
+    private static List<String> notifications(RawConnection c, RawConnection subscriber, List<List<String>> seq)
+            throws IOException {
         c.call(List.of("FLUSHALL"));
         for (List<String> cmd : seq) {
             c.call(cmd);
@@ -261,7 +257,7 @@ class RedisDifferentialTest {
         for (List<Function<Gen, List<String>>> f : families) {
             all.addAll(f);
         }
-        try (Conn g = new Conn(gearlog.port()); Conn r = new Conn(redisPort)) {
+        try (RawConnection g = new RawConnection(gearlog.port()); RawConnection r = new RawConnection(redisPort)) {
             if (resp3) {
                 g.call(List.of("HELLO", "3"));
                 r.call(List.of("HELLO", "3"));
@@ -269,7 +265,7 @@ class RedisDifferentialTest {
             for (int i = 0; i < SEQUENCES; i++) {
                 long s = (seed + SEED_OFFSET) * 1_000_000 + i;
                 Gen gen = new Gen(new SplittableRandom(s));
-                for (Conn c : List.of(g, r)) {
+                for (RawConnection c : List.of(g, r)) {
                     // a sequence may have left a transaction open or keys watched
                     c.call(List.of("DISCARD"));
                     c.call(List.of("UNWATCH"));
@@ -323,7 +319,7 @@ class RedisDifferentialTest {
             return "<scan reply>";
         }
         if (RANDOM.contains(name) && (t == '*' || t == '~' || t == '%')) {
-            return t + "<" + Conn.topLevelCount(rep) + " elements>";
+            return t + "<" + topLevelCount(rep) + " elements>";
         }
         if (RANDOM.contains(name) && t == '$' && !rep.equals("$-1")) {
             return "$<member>";
@@ -332,12 +328,12 @@ class RedisDifferentialTest {
             return "<stream info>";
         }
         if (UNORDERED.contains(name) && (t == '*' || t == '~')) {
-            List<String> elements = Conn.topLevelElements(rep);
+            List<String> elements = topLevelElements(rep);
             elements.sort(null);
             return t + elements.toString();
         }
         if (name.equals("HGETALL") && (t == '*' || t == '%')) {
-            List<String> e = Conn.topLevelElements(rep);
+            List<String> e = topLevelElements(rep);
             List<String> pairs = new ArrayList<>();
             for (int i = 0; i + 1 < e.size(); i += 2) {
                 pairs.add(e.get(i) + "=" + e.get(i + 1));
@@ -641,112 +637,30 @@ class RedisDifferentialTest {
             g -> cmd("XINFO", "STREAM", g.key()),
             g -> cmd("XINFO", "GROUPS", g.key()));
 
-    /** A RESP connection that renders each reply as text keeping its RESP types (see {@link RawConnection#reply}). */
-    static final class Conn implements AutoCloseable {
-        private final Socket socket;
-        private final InputStream in;
-        private final OutputStream out;
-
-        Conn(int port) throws IOException {
-            socket = new Socket("127.0.0.1", port);
-            socket.setSoTimeout(10_000);
-            in = new BufferedInputStream(socket.getInputStream());
-            out = socket.getOutputStream();
-        }
-
-        String call(List<String> args) throws IOException {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            b.writeBytes(("*" + args.size() + "\r\n").getBytes(StandardCharsets.UTF_8));
-            for (String a : args) {
-                byte[] x = a.getBytes(StandardCharsets.UTF_8);
-                b.writeBytes(("$" + x.length + "\r\n").getBytes(StandardCharsets.UTF_8));
-                b.writeBytes(x);
-                b.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
-            }
-            out.write(b.toByteArray());
-            out.flush();
-            return reply();
-        }
-
-        private String line() throws IOException {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            int prev = -1;
-            while (true) {
-                int c = in.read();
-                if (c < 0) {
-                    throw new IOException("connection closed after: " + buf);
-                }
-                if (prev == '\r' && c == '\n') {
-                    byte[] b = buf.toByteArray();
-                    return new String(b, 0, b.length - 1, StandardCharsets.UTF_8);
-                }
-                buf.write(c);
-                prev = c;
+    /** The top-level elements of a rendered aggregate reply, split at its own commas only. */
+    static List<String> topLevelElements(String rendered) {
+        List<String> out = new ArrayList<>();
+        String body = rendered.substring(2, rendered.length() - 1);
+        int depth = 0;
+        int start = 0;
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c == '[') {
+                depth++;
+            } else if (c == ']') {
+                depth--;
+            } else if (depth == 0 && c == ',' && i + 1 < body.length() && body.charAt(i + 1) == ' ') {
+                out.add(body.substring(start, i));
+                start = i + 2;
             }
         }
-
-        String reply() throws IOException {
-            String l = line();
-            char t = l.charAt(0);
-            switch (t) {
-                case '$', '=', '!' -> {
-                    int n = Integer.parseInt(l.substring(1));
-                    if (n < 0) {
-                        return l;
-                    }
-                    byte[] b = in.readNBytes(n + 2);
-                    return t + new String(b, 0, n, StandardCharsets.UTF_8);
-                }
-                case '*', '%', '~', '>', '|' -> {
-                    int n = Integer.parseInt(l.substring(1));
-                    if (n < 0) {
-                        return l;
-                    }
-                    if (t == '%' || t == '|') {
-                        n *= 2;
-                    }
-                    StringBuilder sb = new StringBuilder().append(t).append('[');
-                    for (int i = 0; i < n; i++) {
-                        sb.append(i > 0 ? ", " : "").append(reply());
-                    }
-                    return sb.append(']').toString();
-                }
-                default -> {
-                    return l;
-                }
-            }
+        if (!body.isEmpty()) {
+            out.add(body.substring(start));
         }
+        return out;
+    }
 
-        /** The top-level elements of a rendered aggregate reply, split at its own commas only. */
-        static List<String> topLevelElements(String rendered) {
-            List<String> out = new ArrayList<>();
-            String body = rendered.substring(2, rendered.length() - 1);
-            int depth = 0;
-            int start = 0;
-            for (int i = 0; i < body.length(); i++) {
-                char c = body.charAt(i);
-                if (c == '[') {
-                    depth++;
-                } else if (c == ']') {
-                    depth--;
-                } else if (depth == 0 && c == ',' && i + 1 < body.length() && body.charAt(i + 1) == ' ') {
-                    out.add(body.substring(start, i));
-                    start = i + 2;
-                }
-            }
-            if (!body.isEmpty()) {
-                out.add(body.substring(start));
-            }
-            return out;
-        }
-
-        static int topLevelCount(String rendered) {
-            return rendered.length() <= 3 ? 0 : topLevelElements(rendered).size();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
+    static int topLevelCount(String rendered) {
+        return rendered.length() <= 3 ? 0 : topLevelElements(rendered).size();
     }
 }
