@@ -526,6 +526,9 @@ public final class Engine {
                     }
                 }
                 try {
+                    if (appender != null && cm.argvs().size() > 1) {
+                        appender.beginGroup();
+                    }
                     if (BatchTouch.worthIt(cm.argvs())) {
                         touchKeys(cl, cm.argvs());
                     }
@@ -533,6 +536,9 @@ public final class Engine {
                         process(cl, argv);
                     }
                 } finally {
+                    if (appender != null) {
+                        appender.endGroup();
+                    }
                     if (batchClock && appender != null) {
                         appender.releaseClock();
                     }
@@ -844,7 +850,10 @@ public final class Engine {
         return null;
     }
 
-    /** Appends an argv record; returns its index or -1 if the append failed. */
+    /**
+     * Appends an argv record; returns the seed of its deterministic choices ({@link JournalRecord#seed}, the
+     * record's index unless it was grouped behind others), or a negative number if the append failed.
+     */
     public long journalArgv(int type, long time, long origin, int db, byte[][] argv) {
         if (recordSize(argv) > JOURNAL_MAX_RECORD) {
             return refuseLargeRecord(recordSize(argv));
@@ -853,7 +862,7 @@ public final class Engine {
             long idx = appender.appendArgv(type, time, origin, db, argv);
             stats.journalRecords++;
             lastAppliedIndex = idx;
-            return idx;
+            return JournalRecord.seed(idx, appender.lastPosition());
         } catch (RuntimeException | InternalError e) {
             return appendFailed(e, size(argv));
         }
@@ -919,7 +928,7 @@ public final class Engine {
             long idx = appender.appendArgvList(type, time, origin, db, list);
             stats.journalRecords++;
             lastAppliedIndex = idx;
-            return idx;
+            return JournalRecord.seed(idx, appender.lastPosition());
         } catch (RuntimeException | InternalError e) {
             long bytes = 0;
             for (byte[][] argv : list) {
@@ -937,7 +946,7 @@ public final class Engine {
             long idx = appender.appendPayload(type, time, origin, db, payload, 0, payload.length);
             stats.journalRecords++;
             lastAppliedIndex = idx;
-            return idx;
+            return JournalRecord.seed(idx, appender.lastPosition());
         } catch (RuntimeException | InternalError e) {
             appendFailure = "journal append failed: " + e.getMessage();
             ServerLog.warning(appendFailure);
@@ -1136,8 +1145,19 @@ public final class Engine {
         }
     }
 
+    /**
+     * Closes the journal's open group document (engine thread): what was appended so far becomes readable and
+     * syncable, so that an index read afterwards ({@link #lastAppliedIndex}) covers whole documents.
+     */
+    public void sealJournal() {
+        if (appender != null) {
+            appender.seal();
+        }
+    }
+
     /** Sends every pending reply; under appendfsync always, only after the journal is on disk. */
     public void flush() {
+        sealJournal();
         if (dirty.isEmpty()) {
             return;
         }
@@ -1235,7 +1255,7 @@ public final class Engine {
             lastNow = Math.max(lastNow, time);
             switch (r.type()) {
                 // no command keeps its argv array (only the arguments), so the record's array can be refilled
-                case RecordType.COMMAND -> applyArgv(r.argvReused(), r.db(), time, r.index());
+                case RecordType.COMMAND -> applyArgv(r.argvReused(), r.db(), time, r.seed());
                 case RecordType.TRANSACTION -> {
                     replayClient.db = r.db();
                     List<byte[][]> list = r.argvList();
@@ -1243,7 +1263,7 @@ public final class Engine {
                         byte[][] argv = list.get(i);
                         CommandSpec s = commands.lookup(argv[0]);
                         if (s != null) {
-                            run(replayClient, s, argv, time, r.index() * 1024 + i);
+                            run(replayClient, s, argv, time, r.seed() * 1024 + i);
                         }
                     }
                     replayClient.reply.clear();

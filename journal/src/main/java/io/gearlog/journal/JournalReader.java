@@ -19,6 +19,7 @@ public final class JournalReader implements AutoCloseable {
 
     /** Positions the reader so that the next record read is the one after {@code index}. */
     public JournalReader after(long index) {
+        groupAt = groupLen = 0;
         if (index < 0) {
             tailer.toStart();
         } else if (!tailer.moveToIndex(index)) {
@@ -36,20 +37,31 @@ public final class JournalReader implements AutoCloseable {
 
     /** Positions the reader so that the next record read is the one at {@code index}; false if there is none. */
     public boolean at(long index) {
+        groupAt = groupLen = 0;
         return tailer.moveToIndex(index);
     }
 
     public JournalReader fromStart() {
+        groupAt = groupLen = 0;
         tailer.toStart();
         return this;
     }
 
     /**
-     * Reads the next record into {@code into}. Returns false at the end of the journal.
+     * Reads the next record into {@code into}. Returns false at the end of the journal. A document holding a group
+     * of records is checked whole before its first record is returned, so a damaged group is refused as one.
      *
      * @throws CorruptRecordException when the record fails its checks (its index is in the exception)
      */
     public boolean next(JournalRecord into) {
+        if (groupAt < groupLen) {
+            int n = recordLength(group, groupAt);
+            copy(group, groupAt, n, into);
+            into.index = groupIndex;
+            into.position = ++groupPosition;
+            groupAt += n;
+            return true;
+        }
         while (true) {
             try (DocumentContext dc = tailer.readingDocument()) {
                 if (!dc.isPresent()) {
@@ -61,19 +73,79 @@ public final class JournalReader implements AutoCloseable {
                 }
                 Bytes<?> b = dc.wire().bytes();
                 int n = (int) b.readRemaining();
-                if (into.buf.length < n) {
-                    into.buf = new byte[Math.max(n, into.buf.length * 2)];
+                if (n >= RecordCodec.HEADER && RecordCodec.HEADER + b.readInt(b.readPosition() + 22)
+                        + RecordCodec.TRAILER == n) {
+                    // a document of one record: straight into the caller's buffer
+                    if (into.buf.length < n) {
+                        into.buf = new byte[Math.max(n, into.buf.length * 2)];
+                    }
+                    b.read(into.buf, 0, n);
+                    into.len = n;
+                    into.index = index;
+                    into.position = 0;
+                    String problem = RecordCodec.verify(into.buf, n, crc);
+                    if (problem != null) {
+                        throw new CorruptRecordException(index, problem);
+                    }
+                    return true;
                 }
-                b.read(into.buf, 0, n);
-                into.len = n;
+                if (group.length < n) {
+                    group = new byte[Math.max(n, group.length * 2)];
+                }
+                b.read(group, 0, n);
+                checkGroup(index, n);
+                int first = recordLength(group, 0);
+                copy(group, 0, first, into);
                 into.index = index;
-                String problem = RecordCodec.verify(into.buf, n, crc);
-                if (problem != null) {
-                    throw new CorruptRecordException(index, problem);
-                }
+                into.position = 0;
+                groupIndex = index;
+                groupPosition = 0;
+                groupAt = first;
+                groupLen = n;
                 return true;
             }
         }
+    }
+
+    // the rest of a group document being read: records from groupAt to groupLen
+    private byte[] group = new byte[4096];
+    private int groupAt;
+    private int groupLen;
+    private long groupIndex;
+    private int groupPosition;
+
+    /** Verifies every record of the document in {@link #group}; on failure nothing of it is returned. */
+    private void checkGroup(long index, int n) {
+        groupAt = 0;
+        groupLen = 0;
+        int at = 0;
+        while (at < n) {
+            if (n - at < RecordCodec.HEADER + RecordCodec.TRAILER) {
+                throw new CorruptRecordException(index, "record too short (" + (n - at) + " bytes)");
+            }
+            int payload = RecordCodec.readInt(group, at + 22);
+            if (payload < 0 || payload > n - at - RecordCodec.HEADER - RecordCodec.TRAILER) {
+                throw new CorruptRecordException(index, "record length mismatch");
+            }
+            int len = RecordCodec.HEADER + payload + RecordCodec.TRAILER;
+            String problem = RecordCodec.verify(group, at, len, crc);
+            if (problem != null) {
+                throw new CorruptRecordException(index, problem);
+            }
+            at += len;
+        }
+    }
+
+    private static int recordLength(byte[] b, int at) {
+        return RecordCodec.HEADER + RecordCodec.readInt(b, at + 22) + RecordCodec.TRAILER;
+    }
+
+    private static void copy(byte[] from, int at, int n, JournalRecord into) {
+        if (into.buf.length < n) {
+            into.buf = new byte[Math.max(n, into.buf.length * 2)];
+        }
+        System.arraycopy(from, at, into.buf, 0, n);
+        into.len = n;
     }
 
     @Override

@@ -11,6 +11,7 @@ public final class JournalRecord {
     byte[] buf = new byte[1024];
     int len;
     long index;
+    int position;
     private final CRC32C crc = new CRC32C();
     /**
      * The command name decoded last. Consecutive records mostly name the same command, and nothing modifies an
@@ -29,12 +30,18 @@ public final class JournalRecord {
      * @throws CorruptRecordException when the bytes fail the record's structure or checksum checks
      */
     public JournalRecord decode(byte[] b, int off, int n, long index) {
+        return decode(b, off, n, index, 0);
+    }
+
+    /** {@link #decode(byte[], int, int, long)} of a record at {@code position} in its journal document. */
+    public JournalRecord decode(byte[] b, int off, int n, long index, int position) {
         if (buf.length < n) {
             buf = new byte[Math.max(n, buf.length * 2)];
         }
         System.arraycopy(b, off, buf, 0, n);
         len = n;
         this.index = index;
+        this.position = position;
         String problem = RecordCodec.verify(buf, n, crc);
         if (problem != null) {
             throw new CorruptRecordException(index, problem);
@@ -47,8 +54,28 @@ public final class JournalRecord {
         return java.util.Arrays.copyOf(buf, len);
     }
 
+    /** Index of the journal document holding this record; the records of a group share it. */
     public long index() {
         return index;
+    }
+
+    /** Position of this record in its document: 0 for the first (and for every record not grouped). */
+    public int position() {
+        return position;
+    }
+
+    /** What deterministic choices made for this record (random picks) are seeded with; see {@link #seed(long, int)}. */
+    public long seed() {
+        return seed(index, position);
+    }
+
+    /**
+     * The seed of the record at {@code position} of the document at {@code index}: the index itself for the first
+     * record (so journals written before grouping replay with the seeds they were written with), a mix of both for
+     * the others. Never negative.
+     */
+    public static long seed(long index, int position) {
+        return position == 0 ? index : (index * 0x9E3779B97F4A7C15L + position) & Long.MAX_VALUE;
     }
 
     public int version() {

@@ -100,6 +100,131 @@ class JournalTest {
         }
     }
 
+    @Test
+    void recordsOfAGroupShareADocumentAndReadBackInOrderWithTheirPositions() {
+        long single;
+        long grouped;
+        long after;
+        try (Journal j = Journal.open(dir)) {
+            JournalAppender a = j.appender();
+            single = a.appendArgv(RecordType.COMMAND, 1, 1, 0, argv("SET", "a", "1"));
+            a.beginGroup();
+            grouped = a.appendArgv(RecordType.COMMAND, 2, 1, 0, argv("SET", "b", "2"));
+            assertEquals(0, a.lastPosition());
+            // nothing of an open group is visible to readers or the syncer
+            assertEquals(single, j.lastIndex());
+            assertEquals(single, a.lastIndex());
+            assertEquals(grouped, a.appendArgvList(RecordType.TRANSACTION, 3, 1, 0, List.<byte[][]>of(argv("INCR", "n"))));
+            assertEquals(1, a.lastPosition());
+            assertEquals(grouped, a.appendArgv(RecordType.EFFECT, 4, 9, 2, argv("DEL", "b")));
+            assertEquals(2, a.lastPosition());
+            a.endGroup();
+            assertEquals(grouped, a.lastIndex());
+            assertEquals(grouped, j.lastIndex());
+            after = a.appendTick(5);
+            assertEquals(0, a.lastPosition());
+            assertEquals(5, a.appendedCount());
+            assertTrue(single < grouped && grouped < after);
+
+            List<JournalRecord> all = readAll(j);
+            assertEquals(5, all.size());
+            long[] indexes = all.stream().mapToLong(JournalRecord::index).toArray();
+            assertArrayEquals(new long[]{single, grouped, grouped, grouped, after}, indexes);
+            assertArrayEquals(new int[]{0, 0, 1, 2, 0}, all.stream().mapToInt(JournalRecord::position).toArray());
+            assertArrayEquals(argv("SET", "b", "2"), all.get(1).argv());
+            assertEquals("transaction | \"INCR\" \"n\"", all.get(2).describe());
+            assertEquals(RecordType.EFFECT, all.get(3).type());
+            assertEquals(9, all.get(3).origin());
+            assertEquals(2, all.get(3).db());
+            assertEquals(4, all.get(3).time());
+            // seeds: the index for a first record, distinct and non-negative for the others
+            assertEquals(grouped, all.get(1).seed());
+            assertEquals(single, all.get(0).seed());
+            long s1 = all.get(2).seed();
+            long s2 = all.get(3).seed();
+            assertTrue(s1 >= 0 && s2 >= 0 && s1 != s2 && s1 != grouped && s2 != grouped);
+            assertEquals(JournalRecord.seed(grouped, 2), s2);
+
+            // reading on after a group's index skips the whole group
+            try (JournalReader r = j.reader().after(grouped)) {
+                JournalRecord rec = new JournalRecord();
+                assertTrue(r.next(rec));
+                assertEquals(after, rec.index());
+                assertEquals(RecordType.TICK, rec.type());
+            }
+            // positioning in the middle of a group's records starts that group again
+            try (JournalReader r = j.reader().after(single)) {
+                JournalRecord rec = new JournalRecord();
+                assertTrue(r.next(rec));
+                assertTrue(r.next(rec));
+                assertEquals(1, rec.position());
+                assertTrue(r.at(grouped));
+                assertTrue(r.next(rec));
+                assertEquals(grouped, rec.index());
+                assertEquals(0, rec.position());
+            }
+        }
+    }
+
+    @Test
+    void aGroupClosesAtItsSizeLimitAndALargerRecordGetsADocumentOfItsOwn() {
+        try (Journal j = Journal.open(dir)) {
+            JournalAppender a = j.appender();
+            String value = "v".repeat(100_000);
+            a.beginGroup();
+            long first = a.appendArgv(RecordType.COMMAND, 1, 1, 0, argv("SET", "k1", value));
+            long second = a.appendArgv(RecordType.COMMAND, 1, 1, 0, argv("SET", "k2", value));
+            assertEquals(first, second);
+            // a third would pass GROUP_BYTES: a new document
+            long third = a.appendArgv(RecordType.COMMAND, 1, 1, 0, argv("SET", "k3", value));
+            assertTrue(third > first);
+            assertEquals(0, a.lastPosition());
+            assertEquals(first, a.lastIndex());
+            long big = a.appendArgv(RecordType.COMMAND, 1, 1, 0, argv("SET", "big", "b".repeat(JournalAppender.GROUP_BYTES)));
+            assertTrue(big > third);
+            assertEquals(big, a.lastIndex());
+            long last = a.appendArgv(RecordType.COMMAND, 1, 1, 0, argv("SET", "k4", "4"));
+            assertTrue(last > big);
+            a.seal();
+            assertEquals(last, a.lastIndex());
+            long sealedThen = a.appendArgv(RecordType.COMMAND, 1, 1, 0, argv("SET", "k5", "5"));
+            assertTrue(sealedThen > last);
+            a.endGroup();
+            List<JournalRecord> all = readAll(j);
+            assertEquals(List.of("k1", "k2", "k3", "big", "k4", "k5"),
+                    all.stream().map(r -> new String(r.argv()[1], StandardCharsets.UTF_8)).toList());
+            assertArrayEquals(new int[]{0, 1, 0, 0, 0, 0}, all.stream().mapToInt(JournalRecord::position).toArray());
+        }
+    }
+
+    @Test
+    void aDamagedRecordInAGroupRefusesTheWholeGroup() throws Exception {
+        long groupIndex;
+        try (Journal j = Journal.open(dir)) {
+            JournalAppender a = j.appender();
+            a.appendArgv(RecordType.COMMAND, 1, 1, 0, argv("SET", "a", "1"));
+            a.beginGroup();
+            groupIndex = a.appendArgv(RecordType.COMMAND, 2, 1, 0, argv("SET", "b", "2"));
+            a.appendArgv(RecordType.COMMAND, 2, 1, 0, argv("SET", "c", "DAMAGED"));
+            a.endGroup();
+            a.appendArgv(RecordType.COMMAND, 3, 1, 0, argv("SET", "d", "4"));
+        }
+        corrupt(dir, "DAMAGED");
+        try (Journal j = Journal.open(dir); JournalReader r = j.reader()) {
+            JournalRecord rec = new JournalRecord();
+            assertTrue(r.next(rec));
+            assertArrayEquals(argv("SET", "a", "1"), rec.argv());
+            // SET b is intact but belongs to the damaged document: it is not returned either
+            CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> r.next(rec));
+            assertEquals(groupIndex, e.index());
+            assertEquals("corrupt journal record at index " + Journal.formatIndex(groupIndex) + ": checksum mismatch",
+                    e.getMessage());
+            assertTrue(r.next(rec));
+            assertArrayEquals(argv("SET", "d", "4"), rec.argv());
+            assertFalse(r.next(rec));
+        }
+    }
+
     /** Flips a byte inside the first occurrence of {@code marker} in the cycle files. */
     static void corrupt(Path dataDir, String marker) throws Exception {
         byte[] needle = marker.getBytes(StandardCharsets.US_ASCII);

@@ -304,7 +304,7 @@ public final class JournalTool {
     /** Prints the last {@code n} matching records up to the end of the journal. */
     private long printLast(JournalReader reader, JournalRecord rec, long n) {
         ArrayDeque<byte[]> last = new ArrayDeque<>();
-        ArrayDeque<Long> indexes = new ArrayDeque<>();
+        ArrayDeque<long[]> indexes = new ArrayDeque<>();
         while (true) {
             try {
                 if (!reader.next(rec)) {
@@ -315,7 +315,7 @@ public final class JournalTool {
             }
             if (rec.time() < until && matches(rec)) {
                 last.add(rec.encoded());
-                indexes.add(rec.index());
+                indexes.add(new long[]{rec.index(), rec.position()});
                 if (last.size() > n) {
                     last.poll();
                     indexes.poll();
@@ -326,7 +326,8 @@ public final class JournalTool {
         long count = 0;
         while (!last.isEmpty()) {
             byte[] b = last.poll();
-            print(r.decode(b, 0, b.length, indexes.poll()));
+            long[] at = indexes.poll();
+            print(r.decode(b, 0, b.length, at[0], (int) at[1]));
             count++;
         }
         return count;
@@ -407,7 +408,12 @@ public final class JournalTool {
 
     static String text(JournalRecord r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(Journal.formatIndex(r.index())).append("  ").append(Instant.ofEpochMilli(r.time())).append("  db")
+        sb.append(Journal.formatIndex(r.index()));
+        if (r.position() > 0) {
+            // a record grouped behind others in one journal document (a pipelined batch)
+            sb.append('.').append(r.position());
+        }
+        sb.append("  ").append(Instant.ofEpochMilli(r.time())).append("  db")
                 .append(r.db()).append("  ");
         switch (r.type()) {
             case RecordType.COMMAND -> sb.append("client ").append(r.origin()).append("  ").append(words(r.argv()));
@@ -453,6 +459,9 @@ public final class JournalTool {
     static String json(JournalRecord r) {
         StringBuilder sb = new StringBuilder("{");
         sb.append("\"index\":\"").append(Journal.formatIndex(r.index())).append('"');
+        if (r.position() > 0) {
+            sb.append(",\"position\":").append(r.position());
+        }
         sb.append(",\"time\":\"").append(Instant.ofEpochMilli(r.time())).append('"');
         sb.append(",\"time_ms\":").append(r.time());
         sb.append(",\"type\":\"").append(RecordType.name(r.type())).append('"');

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static io.gearlog.resp.RecoveryFiles.info;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** ./gearlog-journal against the journal of a running server. */
@@ -104,6 +105,34 @@ class JournalToolTest {
             Run missing = tool("--from", "0x7");
             assertEquals(1, missing.status());
             assertTrue(missing.err().startsWith("gearlog-journal: the journal has no record at index 0x7 (first 0x"), missing.err());
+        }
+    }
+
+    @Test
+    void recordsOfOnePipelineShowTheirPositionInTheirSharedDocument() {
+        try (TestServer s = TestServer.start(dir, "--save", ""); Jedis j = s.jedis()) {
+            j.set("alone", "0");
+            redis.clients.jedis.Pipeline p = j.pipelined();
+            p.set("p1", "1");
+            p.get("p1");
+            p.set("p2", "2");
+            p.del("p1");
+            p.sync();
+            List<String> lines = tool().lines();
+            assertEquals(4, lines.size(), lines.toString());
+            String doc = lines.get(1).split(" ")[0];
+            assertTrue(doc.matches(INDEX), lines.toString());
+            assertTrue(lines.get(1).endsWith("SET \"p1\" \"1\""), lines.get(1));
+            assertTrue(lines.get(2).startsWith(doc + ".1  ") && lines.get(2).endsWith("SET \"p2\" \"2\""), lines.get(2));
+            assertTrue(lines.get(3).startsWith(doc + ".2  ") && lines.get(3).endsWith("DEL \"p1\""), lines.get(3));
+            assertTrue(Long.parseLong(lines.get(0).split(" ")[0].substring(2), 16) < Long.parseLong(doc.substring(2), 16));
+            // INFO's last index is the document's
+            assertEquals(doc, "0x" + Long.toHexString(Long.parseLong(info(j, "persistence").get("journal_last_index"))));
+            List<String> json = tool("--json").lines();
+            assertTrue(json.get(2).startsWith("{\"index\":\"" + doc + "\",\"position\":1,\"time\""), json.get(2));
+            assertFalse(json.get(1).contains("position"), json.get(1));
+            // --from a document lists it whole
+            assertEquals(3, tool("--from", doc).lines().size());
         }
     }
 

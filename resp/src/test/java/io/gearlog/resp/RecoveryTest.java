@@ -231,6 +231,72 @@ class RecoveryTest {
         }
     }
 
+    /**
+     * A pipelined batch's records share journal documents; a SAVE and a BGSAVE in the middle of one must cover
+     * exactly the records before them, and random picks (SPOP) must replay the same from any starting point.
+     */
+    @Test
+    void aPipelineWithSnapshotsInItsMiddleRestartsToTheSameStateFromEitherSnapshotOrTheJournalAlone() throws Exception {
+        String digest;
+        java.util.Set<String> members;
+        try (TestServer s = start(); Jedis j = s.jedis()) {
+            redis.clients.jedis.Pipeline p = j.pipelined();
+            for (int i = 0; i < 40; i++) {
+                p.sadd("s", "m" + i);
+            }
+            redis.clients.jedis.Response<java.util.Set<String>> popped = p.spop("s", 3);
+            p.set("a", "1");
+            redis.clients.jedis.Response<Object> save = p.sendCommand(redis.clients.jedis.Protocol.Command.SAVE, new String[0]);
+            p.spop("s");
+            p.incr("n");
+            p.sendCommand(redis.clients.jedis.Protocol.Command.MULTI, new String[0]);
+            p.sendCommand(redis.clients.jedis.Protocol.Command.SPOP, "s");
+            p.sendCommand(redis.clients.jedis.Protocol.Command.INCR, "n");
+            redis.clients.jedis.Response<Object> exec = p.sendCommand(redis.clients.jedis.Protocol.Command.EXEC, new String[0]);
+            redis.clients.jedis.Response<Object> bgsave = p.sendCommand(redis.clients.jedis.Protocol.Command.BGSAVE, new String[0]);
+            p.rpush("l", "x", "y");
+            p.spop("s", 2);
+            p.sync();
+            assertEquals(3, popped.get().size());
+            assertEquals("OK", new String((byte[]) save.get()));
+            assertEquals(2, ((List<?>) exec.get()).size());
+            assertEquals("Background saving started", new String((byte[]) bgsave.get()));
+            await().atMost(Duration.ofSeconds(20)).until(() -> "0".equals(info(j, "persistence").get("rdb_bgsave_in_progress")));
+            assertEquals("ok", info(j, "persistence").get("rdb_last_bgsave_status"));
+            digest = digest(j);
+            members = j.smembers("s");
+            assertEquals(33, members.size());
+        }
+        // the BGSAVE's snapshot, then the two records after it
+        try (TestServer s = start(); Jedis j = s.jedis()) {
+            assertEquals(digest, digest(j));
+            assertEquals(members, j.smembers("s"));
+            assertEquals("2", j.get("n"));
+            Map<String, String> p = info(j, "persistence");
+            assertEquals("snapshot-00000002.gls", p.get("recovery_snapshot"));
+            assertEquals("2", p.get("recovery_records"));
+        }
+        // the SAVE's snapshot, then everything after it
+        Path newest = dir.resolve("snapshots/snapshot-00000002.gls");
+        RecoveryFiles.flipByte(newest, Files.size(newest) / 2);
+        try (TestServer s = start(); Jedis j = s.jedis()) {
+            assertEquals(digest, digest(j));
+            assertEquals(members, j.smembers("s"));
+            Map<String, String> p = info(j, "persistence");
+            assertEquals("snapshot-00000001.gls", p.get("recovery_snapshot"));
+            assertEquals("5", p.get("recovery_records"));
+        }
+        // the journal alone
+        for (String name : RecoveryFiles.snapshotNames(dir)) {
+            Files.delete(dir.resolve("snapshots").resolve(name));
+        }
+        try (TestServer s = start(); Jedis j = s.jedis()) {
+            assertEquals(digest, digest(j));
+            assertEquals(members, j.smembers("s"));
+            assertEquals("none", info(j, "persistence").get("recovery_snapshot"));
+        }
+    }
+
     @Test
     void aCorruptNewestSnapshotIsSetAsideAndTheOlderOneUsed() throws Exception {
         String digest;

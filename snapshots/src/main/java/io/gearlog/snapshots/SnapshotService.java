@@ -91,6 +91,7 @@ public final class SnapshotService implements PersistenceService, AutoCloseable 
             return "Background save already in progress";
         }
         long dirty = engine.stats().dirty;
+        engine.sealJournal();
         try {
             if (syncer != null) {
                 syncer.syncNow();
@@ -116,6 +117,7 @@ public final class SnapshotService implements PersistenceService, AutoCloseable 
         if (closing) {
             return "the server is shutting down";
         }
+        engine.sealJournal();
         long index = engine.lastAppliedIndex();
         inProgress = true;
         dirtyAtStart = engine.stats().dirty;

@@ -88,7 +88,7 @@ public final class GearsService {
             }
         });
         engine.service("record:" + RecordType.EFFECT, (Engine.RecordApplier) r ->
-                engine.applyArgv(r.argv(), r.db(), r.time(), r.index()));
+                engine.applyArgv(r.argv(), r.db(), r.time(), r.seed()));
         engine.keyspace().events().addListener(s.registrations);
         engine.onCommandEnd(s.registrations::commandEnded);
         engine.interceptor(s.registrations.interceptor());
