@@ -536,8 +536,14 @@ public final class Engine {
                         process(cl, argv);
                     }
                 } finally {
-                    if (appender != null) {
-                        appender.endGroup();
+                    if (appender != null && !endJournalGroup()) {
+                        // the batch's records may not have reached the journal: under always nothing of it may be
+                        // acknowledged, so its client gets no reply and is disconnected (Redis exits instead)
+                        if (config.appendfsync == FsyncPolicy.ALWAYS) {
+                            cl.reply.clear();
+                            cl.closing = true;
+                            markDirty(cl);
+                        }
                     }
                     if (batchClock && appender != null) {
                         appender.releaseClock();
@@ -996,12 +1002,21 @@ public final class Engine {
             for (int i = 0; i < queued.size(); i++) {
                 byte[][] argv = queued.get(i);
                 CommandSpec s = commands.lookup(argv[0]);
-                run(c, s, argv, ctx.now(), base * 1024 + i);
+                run(c, s, argv, ctx.now(), transactionSeed(base, i));
             }
         } finally {
             execDepth--;
             journalSuppressed--;
         }
+    }
+
+    /**
+     * The seed of the {@code i}th command of a transaction whose record has seed {@code base}; never negative, since
+     * a negative seed means "not journaled" to {@link #runCommand} (an overflowing product used to be one, and then
+     * the command drew a seed of its own that replay could not reproduce).
+     */
+    static long transactionSeed(long base, int i) {
+        return (base * 1024 + i) & Long.MAX_VALUE;
     }
 
     /** True while EXEC runs queued commands: blocking commands must answer as if they timed out. */
@@ -1147,12 +1162,36 @@ public final class Engine {
 
     /**
      * Closes the journal's open group document (engine thread): what was appended so far becomes readable and
-     * syncable, so that an index read afterwards ({@link #lastAppliedIndex}) covers whole documents.
+     * syncable, so that an index read afterwards ({@link #lastAppliedIndex}) covers whole documents. False if
+     * closing it failed (the failure is then the journal's MISCONF).
      */
-    public void sealJournal() {
-        if (appender != null) {
-            appender.seal();
+    public boolean sealJournal() {
+        if (appender == null) {
+            return true;
         }
+        try {
+            appender.seal();
+            return true;
+        } catch (RuntimeException | InternalError e) {
+            groupFailed(e);
+            return false;
+        }
+    }
+
+    private boolean endJournalGroup() {
+        try {
+            appender.endGroup();
+            return true;
+        } catch (RuntimeException | InternalError e) {
+            groupFailed(e);
+            return false;
+        }
+    }
+
+    /** Closing a group document failed: later writes are refused (MISCONF) until the journal works again. */
+    private void groupFailed(Throwable e) {
+        appendFailure = "journal append failed: " + e.getMessage();
+        ServerLog.warning(appendFailure);
     }
 
     /** Sends every pending reply; under appendfsync always, only after the journal is on disk. */
@@ -1263,7 +1302,7 @@ public final class Engine {
                         byte[][] argv = list.get(i);
                         CommandSpec s = commands.lookup(argv[0]);
                         if (s != null) {
-                            run(replayClient, s, argv, time, r.seed() * 1024 + i);
+                            run(replayClient, s, argv, time, transactionSeed(r.seed(), i));
                         }
                     }
                     replayClient.reply.clear();

@@ -6,7 +6,7 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 import java.util.zip.CRC32C;
 
-/** Reads records in order. Owned by one thread. Quarantined records are skipped. */
+/** Reads records in order, those of a group document one by one. Owned by one thread. Quarantined records are skipped. */
 public final class JournalReader implements AutoCloseable {
     private final Journal journal;
     private final ExcerptTailer tailer;

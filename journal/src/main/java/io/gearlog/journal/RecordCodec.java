@@ -16,7 +16,8 @@ import java.util.zip.CRC32C;
  * 26+n i32 CRC-32C of bytes [0, 26+n)
  * </pre>
  * An argv payload is {@code i32 argc} followed by argc times {@code i32 length, bytes}; a transaction payload
- * is {@code i32 count} followed by count argv payloads.
+ * is {@code i32 count} followed by count argv payloads. A Chronicle document holds one record, or the records of
+ * one group back to back ({@link JournalAppender#beginGroup}).
  */
 public final class RecordCodec {
     public static final int VERSION = 1;

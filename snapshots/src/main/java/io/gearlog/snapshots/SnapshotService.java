@@ -91,7 +91,9 @@ public final class SnapshotService implements PersistenceService, AutoCloseable 
             return "Background save already in progress";
         }
         long dirty = engine.stats().dirty;
-        engine.sealJournal();
+        if (!engine.sealJournal()) {
+            return "Gearlog cannot write to its journal, so a snapshot could not say which records it covers";
+        }
         try {
             if (syncer != null) {
                 syncer.syncNow();
@@ -117,7 +119,9 @@ public final class SnapshotService implements PersistenceService, AutoCloseable 
         if (closing) {
             return "the server is shutting down";
         }
-        engine.sealJournal();
+        if (!engine.sealJournal()) {
+            return "Gearlog cannot write to its journal, so a snapshot could not say which records it covers";
+        }
         long index = engine.lastAppliedIndex();
         inProgress = true;
         dirtyAtStart = engine.stats().dirty;
