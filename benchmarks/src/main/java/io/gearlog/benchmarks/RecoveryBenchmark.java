@@ -28,7 +28,8 @@ import java.util.Locale;
  * {@code -Dext=SHADOW} (or {@code LIVE}) installs the engine extensions first, as a server does.
  * {@code -Dgearlog.bench.journal=DIR} keeps the journal in DIR and reuses it when DIR already holds one, so that
  * round 0 runs in a JVM that has not written it (as a restart does); {@code -Dgearlog.bench.journalOnly=true}
- * skips the snapshot rounds.
+ * skips the snapshot rounds. {@code -Dgearlog.bench.group=16} writes the records in groups of 16 per journal
+ * document, as a server under 16-deep pipelines does.
  * {@code java ... io.gearlog.benchmarks.RecoveryBenchmark [records] [rounds]}
  */
 public final class RecoveryBenchmark {
@@ -118,11 +119,17 @@ public final class RecoveryBenchmark {
             JournalAppender a = journal.appender();
             byte[] set = "SET".getBytes(StandardCharsets.US_ASCII);
             long time = System.currentTimeMillis() - 60_000;
+            int group = Integer.getInteger("gearlog.bench.group", 1);
             for (int i = 0; i < n; i++) {
+                if (group > 1 && i % group == 0) {
+                    a.endGroup();
+                    a.beginGroup();
+                }
                 a.appendArgv(RecordType.COMMAND, time + i / 1000, 1 + i % 50, 0, new byte[][]{set,
                         ("key:" + i).getBytes(StandardCharsets.US_ASCII),
                         ("value-" + i).getBytes(StandardCharsets.US_ASCII)});
             }
+            a.endGroup();
         }
     }
 }
