@@ -26,6 +26,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * under appendfsync always every acknowledged write; under everysec at most about the last second of them (in
  * practice none, as the killed process's writes are already in the page cache; the policy matters for a machine
  * that loses power). Automatic snapshots run during the load, so some kills land during a background snapshot.
+ * A second client writes in pipelines of 16, whose records share journal documents, so kills also land inside
+ * a group of records.
  * 20 kills by default; {@code -Dgearlog.crash.iterations=N} runs more.
  */
 class CrashTest {
@@ -37,7 +39,8 @@ class CrashTest {
     void acknowledgedWritesSurviveSigkill() throws Exception {
         int iterations = Integer.getInteger("gearlog.crash.iterations", 20);
         Random random = new Random(42);
-        List<long[]> acked = new ArrayList<>(); // per iteration: {keys acknowledged, policy always ? 1 : 0}
+        // per iteration: {keys acknowledged, policy always ? 1 : 0, pipelined keys acknowledged}
+        List<long[]> acked = new ArrayList<>();
         long totalLost = 0;
         int cutOffs = 0;
         for (int it = 0; it < iterations; it++) {
@@ -45,30 +48,36 @@ class CrashTest {
             Path log = dir.resolve("server-" + it + ".log");
             Process server = startServer(always ? "always" : "everysec", log);
             long writes;
+            long pipelinedWrites;
             double perSecond;
             try {
                 int port = awaitPort(server, log);
                 AtomicLong count = new AtomicLong();
+                AtomicLong pipelined = new AtomicLong();
                 long started = System.nanoTime();
                 Thread load = new Thread(() -> writeUntilKilled(port, "it" + acked.size() + ":", count));
+                Thread pipelinedLoad = new Thread(() -> writeInPipelinesUntilKilled(port, "pit" + acked.size() + ":", pipelined));
                 load.start();
+                pipelinedLoad.start();
                 long killAfter = 300 + random.nextInt(700);
-                await().pollDelay(Duration.ofMillis(killAfter)).atMost(Duration.ofSeconds(30)).until(() -> count.get() > 0);
+                await().pollDelay(Duration.ofMillis(killAfter)).atMost(Duration.ofSeconds(30)).until(() -> count.get() > 0 && pipelined.get() > 0);
                 server.destroyForcibly();
                 assertTrue(server.waitFor(30, TimeUnit.SECONDS));
                 load.join(30_000);
+                pipelinedLoad.join(30_000);
                 writes = count.get();
-                perSecond = writes / ((System.nanoTime() - started) / 1e9);
+                pipelinedWrites = pipelined.get();
+                perSecond = (writes + pipelinedWrites) / ((System.nanoTime() - started) / 1e9);
             } finally {
                 server.destroyForcibly();
             }
-            acked.add(new long[]{writes, always ? 1 : 0});
+            acked.add(new long[]{writes, always ? 1 : 0, pipelinedWrites});
             long t0 = System.nanoTime();
             try (TestServer s = TestServer.start(dir, "--save", ""); Jedis j = s.jedis()) {
                 long startupMillis = (System.nanoTime() - t0) / 1_000_000;
                 assertTrue(startupMillis < 15_000, "restart took " + startupMillis + " ms");
                 for (int k = 0; k < acked.size(); k++) {
-                    long lost = missing(j, "it" + k + ":", acked.get(k)[0]);
+                    long lost = missing(j, "it" + k + ":", acked.get(k)[0]) + missing(j, "pit" + k + ":", acked.get(k)[2]);
                     if (acked.get(k)[1] == 1) {
                         assertEquals(0, lost, "appendfsync always lost acknowledged writes in iteration " + k);
                     } else {
@@ -86,7 +95,9 @@ class CrashTest {
                 }
             }
         }
-        System.out.println("CrashTest: " + iterations + " kills, acknowledged writes lost in total: " + totalLost
+        long pipelinedAcked = acked.stream().mapToLong(a -> a[2]).sum();
+        System.out.println("CrashTest: " + iterations + " kills, " + pipelinedAcked + " pipelined writes acknowledged, "
+                + "acknowledged writes lost in total: " + totalLost
                 + ", unfinished tail records cut off: " + cutOffs);
     }
 
@@ -100,6 +111,23 @@ class CrashTest {
             }
         } catch (RuntimeException killed) {
             // the server died: the keys counted so far were acknowledged
+        }
+    }
+
+    /** Sets key0, key1, ... in pipelines of 16, counting a pipeline once all its replies are in. */
+    private static void writeInPipelinesUntilKilled(int port, String prefix, AtomicLong count) {
+        try (Jedis j = new Jedis("127.0.0.1", port, 5_000)) {
+            while (true) {
+                long i = count.get();
+                Pipeline p = j.pipelined();
+                for (int k = 0; k < 16; k++) {
+                    p.set(prefix + (i + k), Long.toString(i + k));
+                }
+                p.sync();
+                count.addAndGet(16);
+            }
+        } catch (RuntimeException killed) {
+            // the server died: the pipelines counted so far were acknowledged
         }
     }
 
