@@ -65,6 +65,11 @@ public final class RawConnection implements AutoCloseable {
 
     /** Sends one command as a RESP multibulk. */
     public void sendCommand(String... args) throws IOException {
+        send(encode(args));
+    }
+
+    /** One command as a RESP multibulk (pipelines concatenate these and send them at once). */
+    public static byte[] encode(String... args) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.UTF_8));
         for (String a : args) {
@@ -73,7 +78,7 @@ public final class RawConnection implements AutoCloseable {
             b.writeBytes(x);
             b.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
         }
-        send(b.toByteArray());
+        return b.toByteArray();
     }
 
     /** Sends a command and returns its reply rendered by {@link #reply()}. */
