@@ -1166,32 +1166,30 @@ public final class Engine {
      * closing it failed (the failure is then the journal's MISCONF).
      */
     public boolean sealJournal() {
-        if (appender == null) {
-            return true;
-        }
-        try {
-            appender.seal();
-            return true;
-        } catch (RuntimeException | InternalError e) {
-            groupFailed(e);
-            return false;
-        }
+        return appender == null || closeJournalGroup(false);
     }
 
     private boolean endJournalGroup() {
-        try {
-            appender.endGroup();
-            return true;
-        } catch (RuntimeException | InternalError e) {
-            groupFailed(e);
-            return false;
-        }
+        return closeJournalGroup(true);
     }
 
-    /** Closing a group document failed: later writes are refused (MISCONF) until the journal works again. */
-    private void groupFailed(Throwable e) {
-        appendFailure = "journal append failed: " + e.getMessage();
-        ServerLog.warning(appendFailure);
+    /**
+     * Closes the open group document, and with {@code end} stops grouping. If that fails, later writes are refused
+     * (MISCONF) until the journal works again.
+     */
+    private boolean closeJournalGroup(boolean end) {
+        try {
+            if (end) {
+                appender.endGroup();
+            } else {
+                appender.seal();
+            }
+            return true;
+        } catch (RuntimeException | InternalError e) {
+            appendFailure = "journal append failed: " + e.getMessage();
+            ServerLog.warning(appendFailure);
+            return false;
+        }
     }
 
     /** Sends every pending reply; under appendfsync always, only after the journal is on disk. */

@@ -56,9 +56,7 @@ public final class JournalReader implements AutoCloseable {
     public boolean next(JournalRecord into) {
         if (groupAt < groupLen) {
             int n = recordLength(group, groupAt);
-            copy(group, groupAt, n, into);
-            into.index = groupIndex;
-            into.position = ++groupPosition;
+            into.set(group, groupAt, n, groupIndex, ++groupPosition);
             groupAt += n;
             return true;
         }
@@ -95,9 +93,7 @@ public final class JournalReader implements AutoCloseable {
                 b.read(group, 0, n);
                 checkGroup(index, n);
                 int first = recordLength(group, 0);
-                copy(group, 0, first, into);
-                into.index = index;
-                into.position = 0;
+                into.set(group, 0, first, index, 0);
                 groupIndex = index;
                 groupPosition = 0;
                 groupAt = first;
@@ -138,14 +134,6 @@ public final class JournalReader implements AutoCloseable {
 
     private static int recordLength(byte[] b, int at) {
         return RecordCodec.HEADER + RecordCodec.readInt(b, at + 22) + RecordCodec.TRAILER;
-    }
-
-    private static void copy(byte[] from, int at, int n, JournalRecord into) {
-        if (into.buf.length < n) {
-            into.buf = new byte[Math.max(n, into.buf.length * 2)];
-        }
-        System.arraycopy(from, at, into.buf, 0, n);
-        into.len = n;
     }
 
     @Override

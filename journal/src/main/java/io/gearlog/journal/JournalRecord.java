@@ -35,6 +35,16 @@ public final class JournalRecord {
 
     /** {@link #decode(byte[], int, int, long)} of a record at {@code position} in its journal document. */
     public JournalRecord decode(byte[] b, int off, int n, long index, int position) {
+        set(b, off, n, index, position);
+        String problem = RecordCodec.verify(buf, n, crc);
+        if (problem != null) {
+            throw new CorruptRecordException(index, problem);
+        }
+        return this;
+    }
+
+    /** Makes this record a copy of {@code b[off, off+n)}, unchecked (the caller verified it). */
+    void set(byte[] b, int off, int n, long index, int position) {
         if (buf.length < n) {
             buf = new byte[Math.max(n, buf.length * 2)];
         }
@@ -42,11 +52,6 @@ public final class JournalRecord {
         len = n;
         this.index = index;
         this.position = position;
-        String problem = RecordCodec.verify(buf, n, crc);
-        if (problem != null) {
-            throw new CorruptRecordException(index, problem);
-        }
-        return this;
     }
 
     /** The encoded bytes of this record (a copy). */
