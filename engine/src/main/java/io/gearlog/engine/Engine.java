@@ -532,8 +532,9 @@ public final class Engine {
                     if (BatchTouch.worthIt(cm.argvs())) {
                         touchKeys(cl, cm.argvs());
                     }
-                    for (byte[][] argv : cm.argvs()) {
-                        process(cl, argv);
+                    List<byte[][]> argvs = cm.argvs();
+                    for (int i = 0, n = argvs.size(); i < n; i++) {
+                        process(cl, argvs.get(i));
                     }
                 } finally {
                     if (appender != null && !endJournalGroup()) {

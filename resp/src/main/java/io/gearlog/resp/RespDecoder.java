@@ -39,6 +39,12 @@ public final class RespDecoder extends ByteToMessageDecoder {
     private byte[][] args;
     private int argCount;
     private long bulkLen = -1;
+    /**
+     * The last command name decoded, handed out again while a connection repeats it (a pipeline usually does), which
+     * spares an allocation per command; argument arrays are never written to once decoded.
+     */
+    private byte[] name;
+    private static final int NAME_MAX = 32;
     // a large bulk being filled as its bytes arrive
     private byte[] bulk;
     private int bulkFilled;
@@ -137,8 +143,17 @@ public final class RespDecoder extends ByteToMessageDecoder {
                 if (in.readableBytes() < bulkLen + 2) {
                     return null;
                 }
-                arg = new byte[(int) bulkLen];
-                in.readBytes(arg);
+                int n = (int) bulkLen;
+                if (argCount == 0 && name != null && name.length == n && sameBytes(in, name)) {
+                    arg = name;
+                    in.skipBytes(n);
+                } else {
+                    arg = new byte[n];
+                    in.readBytes(arg);
+                    if (argCount == 0 && n <= NAME_MAX) {
+                        name = arg;
+                    }
+                }
             }
             if (in.readByte() != '\r' | in.readByte() != '\n') {
                 return new ProtocolError("expected CRLF after bulk data");
@@ -154,6 +169,17 @@ public final class RespDecoder extends ByteToMessageDecoder {
         args = null;
         argsLeft = -1;
         return argv;
+    }
+
+    /** Whether the next {@code b.length} readable bytes of {@code in} are {@code b}. */
+    private static boolean sameBytes(ByteBuf in, byte[] b) {
+        int at = in.readerIndex();
+        for (int i = 0; i < b.length; i++) {
+            if (in.getByte(at + i) != b[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Object inline(ByteBuf in) {

@@ -101,6 +101,18 @@ class RespDecoderTest {
     }
 
     @Test
+    void repeatedCommandNamesDecodeAsSentWhateverComesBetween() {
+        // a repeated name is handed out again: names of the same length and different bytes must not be taken for it
+        EmbeddedChannel ch = channel();
+        feed(ch, bytes("*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$1\r\nb\r\n"
+                + "*3\r\n$3\r\nSET\r\n$3\r\nGET\r\n$1\r\nv\r\n*2\r\n$3\r\nget\r\n$1\r\nc\r\n"
+                + "*2\r\n$3\r\nGET\r\n$1\r\nd\r\nGET e\r\n*1\r\n$0\r\n\r\n*2\r\n$3\r\nGET\r\n$3\r\nGET\r\n"));
+        assertEquals(List.of("[GET, a]", "[GET, b]", "[SET, GET, v]", "[get, c]", "[GET, d]", "[GET, e]", "[]",
+                "[GET, GET]"), drain(ch).stream().map(RespDecoderTest::render).toList());
+        finishWithoutLeaks(ch);
+    }
+
+    @Test
     void largeBulkArrivesInPiecesAndIsCopiedOnce() {
         EmbeddedChannel ch = channel();
         byte[] value = new byte[RespDecoder.STREAM_BULK_AT * 3 + 17];
