@@ -15,7 +15,7 @@ import java.util.List;
 public final class JournalAppender implements AutoCloseable {
     private final Journal journal;
     private final ExcerptAppender appender;
-    private final RecordCodec codec = new RecordCodec();
+    private RecordCodec codec = new RecordCodec(true);
     private final JournalClock clock;
     private volatile long lastIndex = -1;
     private volatile File currentFile;
@@ -58,6 +58,11 @@ public final class JournalAppender implements AutoCloseable {
 
     public void releaseClock() {
         clock.release();
+    }
+
+    /** Writes records of format 1, as releases before format 2 did (tests of reading such journals). */
+    void writeFormatOne() {
+        codec = new RecordCodec(false);
     }
 
     public long appendArgv(int type, long time, long origin, int db, byte[][] argv) {

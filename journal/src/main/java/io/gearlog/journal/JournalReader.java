@@ -71,20 +71,17 @@ public final class JournalReader implements AutoCloseable {
                 }
                 Bytes<?> b = dc.wire().bytes();
                 int n = (int) b.readRemaining();
-                if (n >= RecordCodec.HEADER && RecordCodec.HEADER + b.readInt(b.readPosition() + 22)
-                        + RecordCodec.TRAILER == n) {
+                if (n >= RecordCodec.COMPACT_HEADER && singleRecord(b, n)) {
                     // a document of one record: straight into the caller's buffer
                     if (into.buf.length < n) {
                         into.buf = new byte[Math.max(n, into.buf.length * 2)];
                     }
                     b.read(into.buf, 0, n);
-                    into.len = n;
-                    into.index = index;
-                    into.position = 0;
                     String problem = RecordCodec.verify(into.buf, n, crc);
                     if (problem != null) {
                         throw new CorruptRecordException(index, problem);
                     }
+                    into.loaded(n, index, 0);
                     return true;
                 }
                 if (group.length < n) {
@@ -116,14 +113,17 @@ public final class JournalReader implements AutoCloseable {
         groupLen = 0;
         int at = 0;
         while (at < n) {
-            if (n - at < RecordCodec.HEADER + RecordCodec.TRAILER) {
+            int version = group[at] & 0xff;
+            if (version != RecordCodec.VERSION && version != RecordCodec.COMPACT_VERSION) {
+                throw new CorruptRecordException(index, "unknown record format version " + version);
+            }
+            if (n - at < RecordCodec.lengthHeader(version) + RecordCodec.TRAILER) {
                 throw new CorruptRecordException(index, "record too short (" + (n - at) + " bytes)");
             }
-            int payload = RecordCodec.readInt(group, at + 22);
-            if (payload < 0 || payload > n - at - RecordCodec.HEADER - RecordCodec.TRAILER) {
+            int len = RecordCodec.recordLength(group, at);
+            if (len < 0 || len > n - at) {
                 throw new CorruptRecordException(index, "record length mismatch");
             }
-            int len = RecordCodec.HEADER + payload + RecordCodec.TRAILER;
             String problem = RecordCodec.verify(group, at, len, crc);
             if (problem != null) {
                 throw new CorruptRecordException(index, problem);
@@ -133,7 +133,18 @@ public final class JournalReader implements AutoCloseable {
     }
 
     private static int recordLength(byte[] b, int at) {
-        return RecordCodec.HEADER + RecordCodec.readInt(b, at + 22) + RecordCodec.TRAILER;
+        return RecordCodec.recordLength(b, at);
+    }
+
+    /** Whether the document's {@code n} bytes at its read position are exactly one record, as its header says. */
+    private static boolean singleRecord(Bytes<?> b, int n) {
+        long at = b.readPosition();
+        int version = b.readUnsignedByte(at);
+        if (version == RecordCodec.COMPACT_VERSION) {
+            return RecordCodec.COMPACT_HEADER + (long) b.readInt(at + 10) + RecordCodec.TRAILER == n;
+        }
+        return version == RecordCodec.VERSION && n >= RecordCodec.HEADER
+                && RecordCodec.HEADER + (long) b.readInt(at + 22) + RecordCodec.TRAILER == n;
     }
 
     @Override

@@ -49,9 +49,61 @@ public final class JournalRecord {
             buf = new byte[Math.max(n, buf.length * 2)];
         }
         System.arraycopy(b, off, buf, 0, n);
+        loaded(n, index, position);
+    }
+
+    /** Takes the {@code n} bytes now at the start of {@link #buf} as this record and reads its header. */
+    void loaded(int n, long index, int position) {
         len = n;
         this.index = index;
         this.position = position;
+        compact = n > 0 && buf[0] == RecordCodec.COMPACT_VERSION;
+        if (compact) {
+            // reads stop at the checksum, so a damaged record gives wrong numbers, never an exception
+            int end = Math.max(RecordCodec.COMPACT_HEADER, n - RecordCodec.TRAILER);
+            cursor = RecordCodec.COMPACT_HEADER;
+            origin = readVarLong(end);
+            db = (int) readVarLong(end);
+            payloadStart = cursor;
+            payloadLength = end - cursor;
+        } else if (n >= RecordCodec.HEADER) {
+            origin = RecordCodec.readLong(buf, 10);
+            db = RecordCodec.readInt(buf, 18);
+            payloadStart = RecordCodec.HEADER;
+            payloadLength = RecordCodec.readInt(buf, 22);
+        }
+    }
+
+    // the header, read once per record
+    private boolean compact;
+    private long origin;
+    private int db;
+    private int payloadStart;
+    private int payloadLength;
+
+    /** The varint at {@link #cursor}, not reading at or past {@code end}. */
+    private long readVarLong(int end) {
+        long v = 0;
+        int shift = 0;
+        while (cursor < end && shift < 64) {
+            byte x = buf[cursor++];
+            v |= (long) (x & 0x7f) << shift;
+            if (x >= 0) {
+                break;
+            }
+            shift += 7;
+        }
+        return v;
+    }
+
+    /** A count or length at {@link #cursor}: a varint in format 2, an i32 in format 1. */
+    private int readCount() {
+        if (compact) {
+            return (int) readVarLong(len - RecordCodec.TRAILER);
+        }
+        int v = RecordCodec.readInt(buf, cursor);
+        cursor += 4;
+        return v;
     }
 
     /** The encoded bytes of this record (a copy). */
@@ -96,26 +148,26 @@ public final class JournalRecord {
     }
 
     public long origin() {
-        return RecordCodec.readLong(buf, 10);
+        return origin;
     }
 
     public int db() {
-        return RecordCodec.readInt(buf, 18);
+        return db;
     }
 
     public int payloadLength() {
-        return RecordCodec.readInt(buf, 22);
+        return payloadLength;
     }
 
     public byte[] payload() {
-        byte[] p = new byte[payloadLength()];
-        System.arraycopy(buf, RecordCodec.HEADER, p, 0, p.length);
+        byte[] p = new byte[payloadLength];
+        System.arraycopy(buf, payloadStart, p, 0, p.length);
         return p;
     }
 
     /** The argv of a COMMAND or EFFECT record. */
     public byte[][] argv() {
-        cursor = RecordCodec.HEADER;
+        cursor = payloadStart;
         return readArgv();
     }
 
@@ -126,18 +178,18 @@ public final class JournalRecord {
      * and on a fresh heap every allocated byte costs a first-touch page fault).
      */
     public byte[][] argvReused() {
-        int argc = RecordCodec.readInt(buf, RecordCodec.HEADER);
+        cursor = payloadStart;
+        int argc = readCount();
         if (spareArgv.length != argc) {
             spareArgv = new byte[argc][];
         }
-        cursor = RecordCodec.HEADER;
         return readArgv(spareArgv);
     }
 
     /** The commands of a TRANSACTION record. */
     public List<byte[][]> argvList() {
-        int n = RecordCodec.readInt(buf, RecordCodec.HEADER);
-        cursor = RecordCodec.HEADER + 4;
+        cursor = payloadStart;
+        int n = readCount();
         List<byte[][]> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             out.add(readArgv());
@@ -146,17 +198,15 @@ public final class JournalRecord {
     }
 
     private byte[][] readArgv() {
-        return readArgv(new byte[RecordCodec.readInt(buf, cursor)][]);
+        return readArgv(new byte[readCount()][]);
     }
 
-    /** Decodes the argv at {@link #cursor} into {@code argv}, which has room for exactly its arguments. */
+    /** Decodes the arguments at {@link #cursor}, just past their count, into {@code argv}, which has room for them. */
     private byte[][] readArgv(byte[][] argv) {
-        int pos = cursor;
         int argc = argv.length;
-        pos += 4;
         for (int i = 0; i < argc; i++) {
-            int l = RecordCodec.readInt(buf, pos);
-            pos += 4;
+            int l = readCount();
+            int pos = cursor;
             if (i == 0 && l == lastName.length && Arrays.equals(buf, pos, pos + l, lastName, 0, l)) {
                 argv[0] = lastName;
             } else {
@@ -165,9 +215,8 @@ public final class JournalRecord {
                     lastName = argv[0];
                 }
             }
-            pos += l;
+            cursor = pos + l;
         }
-        cursor = pos;
         return argv;
     }
 

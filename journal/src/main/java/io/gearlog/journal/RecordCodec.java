@@ -4,29 +4,58 @@ import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
- * The binary layout of a journal record (little-endian):
+ * The binary layouts of a journal record (little-endian). Format 2, which the journal writes:
  * <pre>
- *  0  u8   format version (1)
+ *  0  u8   format version (2)
  *  1  u8   record type ({@link RecordType})
  *  2  i64  time: engine milliseconds used when applying the record
- * 10  i64  origin: client id (COMMAND, TRANSACTION), execution id (EFFECT), 0 otherwise
+ * 10  i32  body length n
+ * 14  n    body: varint origin (client id for COMMAND and TRANSACTION, execution id for EFFECT, else 0),
+ *          varint database index, then the payload
+ * 14+n i32 CRC-32C of bytes [0, 14+n)
+ * </pre>
+ * Its argv payload is {@code varint argc} followed by argc times {@code varint length, bytes}; a transaction payload
+ * is {@code varint count} followed by count argv payloads. Varints are unsigned LEB128 (7 bits a byte, low first).
+ * Format 1, which snapshots write and which journals written before format 2 hold:
+ * <pre>
+ *  0  u8   format version (1)
+ *  1  u8   record type
+ *  2  i64  time
+ * 10  i64  origin
  * 18  i32  database index
  * 22  i32  payload length n
  * 26  n    payload
  * 26+n i32 CRC-32C of bytes [0, 26+n)
  * </pre>
- * An argv payload is {@code i32 argc} followed by argc times {@code i32 length, bytes}; a transaction payload
- * is {@code i32 count} followed by count argv payloads. A Chronicle document holds one record, or the records of
- * one group back to back ({@link JournalAppender#beginGroup}).
+ * with {@code i32} in place of every varint. Format 2 takes about a third less journal for small commands (INCR:
+ * 43 bytes instead of 62), and every journal byte costs a copy, a checksum and page cache. A Chronicle document holds
+ * one record, or the records of one group back to back ({@link JournalAppender#beginGroup}).
  */
 public final class RecordCodec {
+    /** Format 1: fixed-width header and lengths (snapshots, and journals of earlier releases). */
     public static final int VERSION = 1;
+    /** Format 2: varint origin, database and lengths (the journal). */
+    public static final int COMPACT_VERSION = 2;
+    /** Header bytes of format 1, up to its payload. */
     public static final int HEADER = 26;
+    /** Fixed header bytes of format 2, up to its body. */
+    public static final int COMPACT_HEADER = 14;
     public static final int TRAILER = 4;
 
     private byte[] buf = new byte[1024];
     private int len;
     private final CRC32C crc = new CRC32C();
+    private final boolean compact;
+
+    /** A codec writing format 1. */
+    public RecordCodec() {
+        this(false);
+    }
+
+    /** A codec writing format 2 when {@code compact}, else format 1. */
+    public RecordCodec(boolean compact) {
+        this.compact = compact;
+    }
 
     public byte[] buffer() {
         return buf;
@@ -38,27 +67,50 @@ public final class RecordCodec {
 
     public void begin(int type, long time, long origin, int db) {
         len = 0;
-        putByte(VERSION);
+        putByte(compact ? COMPACT_VERSION : VERSION);
         putByte(type);
         putLong(time);
-        putLong(origin);
-        putInt(db);
-        putInt(0);
+        if (compact) {
+            putInt(0);
+            putVarLong(origin);
+            putVarLong(db & 0xffffffffL);
+        } else {
+            putLong(origin);
+            putInt(db);
+            putInt(0);
+        }
     }
 
     public void argv(byte[][] argv) {
-        putInt(argv.length);
+        putCount(argv.length);
         for (byte[] a : argv) {
-            putInt(a.length);
+            putCount(a.length);
             putBytes(a, 0, a.length);
         }
     }
 
     public void argvList(java.util.List<byte[][]> list) {
-        putInt(list.size());
+        putCount(list.size());
         for (byte[][] argv : list) {
             argv(argv);
         }
+    }
+
+    private void putCount(int n) {
+        if (compact) {
+            putVarLong(n & 0xffffffffL);
+        } else {
+            putInt(n);
+        }
+    }
+
+    private void putVarLong(long v) {
+        ensure(10);
+        while ((v & ~0x7fL) != 0) {
+            buf[len++] = (byte) ((v & 0x7f) | 0x80);
+            v >>>= 7;
+        }
+        buf[len++] = (byte) v;
     }
 
     public void payload(byte[] b, int off, int n) {
@@ -67,8 +119,11 @@ public final class RecordCodec {
 
     /** Finishes the record: writes payload length and checksum. */
     public void end() {
-        int payload = len - HEADER;
-        writeInt(buf, 22, payload);
+        if (compact) {
+            writeInt(buf, 10, len - COMPACT_HEADER);
+        } else {
+            writeInt(buf, 22, len - HEADER);
+        }
         crc.reset();
         crc.update(buf, 0, len);
         putInt((int) crc.getValue());
@@ -138,21 +193,52 @@ public final class RecordCodec {
      * reading thread); returns null when valid, else what is wrong.
      */
     public static String verify(byte[] b, int off, int n, CRC32C c) {
-        if (n < HEADER + TRAILER) {
+        if (n < 1) {
             return "record too short (" + n + " bytes)";
         }
-        if (b[off] != VERSION) {
-            return "unknown record format version " + (b[off] & 0xff);
+        int version = b[off] & 0xff;
+        int header;
+        if (version == VERSION) {
+            header = HEADER;
+        } else if (version == COMPACT_VERSION) {
+            header = COMPACT_HEADER;
+        } else {
+            return "unknown record format version " + version;
         }
-        int payload = readInt(b, off + 22);
-        if (payload < 0 || HEADER + payload + TRAILER != n) {
+        if (n < header + TRAILER) {
+            return "record too short (" + n + " bytes)";
+        }
+        if (recordLength(b, off) != n) {
             return "record length mismatch";
         }
         c.reset();
-        c.update(b, off, HEADER + payload);
-        if ((int) c.getValue() != readInt(b, off + HEADER + payload)) {
+        c.update(b, off, n - TRAILER);
+        if ((int) c.getValue() != readInt(b, off + n - TRAILER)) {
             return "checksum mismatch";
         }
         return null;
+    }
+
+    /**
+     * The length of the record starting at {@code b[off]} as its header gives it (its first 26 bytes must be there),
+     * or -1 for an unknown format or a negative length.
+     */
+    public static int recordLength(byte[] b, int off) {
+        int version = b[off] & 0xff;
+        long n;
+        if (version == COMPACT_VERSION) {
+            n = (long) COMPACT_HEADER + readInt(b, off + 10) + TRAILER;
+            return readInt(b, off + 10) < 0 || n > Integer.MAX_VALUE ? -1 : (int) n;
+        }
+        if (version == VERSION) {
+            n = (long) HEADER + readInt(b, off + 22) + TRAILER;
+            return readInt(b, off + 22) < 0 || n > Integer.MAX_VALUE ? -1 : (int) n;
+        }
+        return -1;
+    }
+
+    /** Bytes of header a record of {@code version} needs before {@link #recordLength} can read it. */
+    static int lengthHeader(int version) {
+        return version == COMPACT_VERSION ? COMPACT_HEADER : HEADER;
     }
 }

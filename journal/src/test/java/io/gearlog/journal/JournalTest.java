@@ -101,6 +101,39 @@ class JournalTest {
     }
 
     @Test
+    void aJournalOfFormatOneRecordsReadsOnPastTheFormatTwoRecordsAppendedToIt() {
+        // what a server upgraded over a journal of an earlier release sees: old records, then new ones, in one queue
+        try (Journal j = Journal.open(dir)) {
+            JournalAppender a = j.appender();
+            a.writeFormatOne();
+            a.appendArgv(RecordType.COMMAND, 10, 7, 3, argv("SET", "old", "1"));
+            a.beginGroup();
+            a.appendArgv(RecordType.COMMAND, 11, 7, 3, argv("INCR", "old"));
+            a.appendArgvList(RecordType.TRANSACTION, 12, 8, 0, List.of(argv("INCR", "n"), argv("DEL", "k")));
+            a.endGroup();
+        }
+        try (Journal j = Journal.open(dir)) {
+            JournalAppender a = j.appender();
+            a.appendArgv(RecordType.COMMAND, 20, 300, 15, argv("SET", "new", "2"));
+            a.beginGroup();
+            a.appendArgv(RecordType.COMMAND, 21, 300, 15, argv("INCR", "new"));
+            a.appendTick(22);
+            a.endGroup();
+        }
+        try (Journal j = Journal.open(dir)) {
+            List<JournalRecord> all = readAll(j);
+            assertEquals(List.of(1, 1, 1, 2, 2, 2), all.stream().map(JournalRecord::version).toList());
+            assertEquals(List.of("command \"SET\" \"old\" \"1\"", "command \"INCR\" \"old\"",
+                    "transaction | \"INCR\" \"n\" | \"DEL\" \"k\"", "command \"SET\" \"new\" \"2\"",
+                    "command \"INCR\" \"new\"", "tick (0 bytes)"), all.stream().map(JournalRecord::describe).toList());
+            assertEquals(List.of(10L, 11L, 12L, 20L, 21L, 22L), all.stream().map(JournalRecord::time).toList());
+            assertEquals(List.of(7L, 7L, 8L, 300L, 300L, 0L), all.stream().map(JournalRecord::origin).toList());
+            assertEquals(List.of(3, 3, 0, 15, 15, 0), all.stream().map(JournalRecord::db).toList());
+            assertEquals(List.of(0, 0, 1, 0, 0, 1), all.stream().map(JournalRecord::position).toList());
+        }
+    }
+
+    @Test
     void recordsOfAGroupShareADocumentAndReadBackInOrderWithTheirPositions() {
         long single;
         long grouped;

@@ -1,5 +1,6 @@
 package io.gearlog.resp;
 
+import io.gearlog.journal.RecordCodec;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.util.SafeEncoder;
@@ -70,10 +71,10 @@ final class RecoveryFiles {
     }
 
     /**
-     * Zeroes the 4-byte Chronicle header of the journal record {@code SET key marker} (found by its marker), so
+     * Zeroes the 4-byte Chronicle header of the journal record holding {@code marker} (a lone SET), so
      * Chronicle can no longer tell where that record ends and cannot read past it.
      */
-    static void damageRecordHeader(Path dataDir, String key, String marker) throws IOException {
+    static void damageRecordHeader(Path dataDir, String marker) throws IOException {
         byte[] needle = marker.getBytes(StandardCharsets.US_ASCII);
         for (Path f : cycleFiles(dataDir)) {
             try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
@@ -81,8 +82,7 @@ final class RecoveryFiles {
                 raf.readFully(data);
                 for (int i = 0; i + needle.length <= data.length; i++) {
                     if (matches(data, i, needle)) {
-                        // record layout: 26-byte header, argc, then length-prefixed "SET", key, value
-                        int recordStart = i - (26 + 4 + 4 + 3 + 4 + key.length() + 4);
+                        int recordStart = recordHolding(data, i);
                         raf.seek(recordStart - 4);
                         raf.write(new byte[4]);
                         return;
@@ -91,6 +91,21 @@ final class RecoveryFiles {
             }
         }
         throw new AssertionError(marker + " not found in the journal");
+    }
+
+    /** The start of the journal record whose bytes hold offset {@code at}: the nearest one before it that verifies. */
+    private static int recordHolding(byte[] data, int at) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        for (int start = at - 1; start >= Math.max(0, at - 4096); start--) {
+            if (data.length - start < RecordCodec.HEADER) {
+                continue;
+            }
+            int len = RecordCodec.recordLength(data, start);
+            if (len > at - start && len <= data.length - start && RecordCodec.verify(data, start, len, crc) == null) {
+                return start;
+            }
+        }
+        throw new AssertionError("no record found around offset " + at);
     }
 
     private static boolean matches(byte[] data, int at, byte[] needle) {

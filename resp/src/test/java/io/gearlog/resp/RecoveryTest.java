@@ -411,7 +411,7 @@ class RecoveryTest {
             writeSecondPart(j);
         }
         // Chronicle cannot read past a record whose header is gone: the records after it must not vanish silently
-        RecoveryFiles.damageRecordHeader(dir, "middle", "HEADER-DAMAGE-MARKER");
+        RecoveryFiles.damageRecordHeader(dir, "HEADER-DAMAGE-MARKER");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> start().close());
         String message = e.getCause().getMessage();
         assertTrue(message.contains("cannot be read (its header is damaged)"), message);
@@ -453,7 +453,7 @@ class RecoveryTest {
             expected = state(j);
             j.set("last", "LAST-HEADER-MARKER");
         }
-        RecoveryFiles.damageRecordHeader(dir, "last", "LAST-HEADER-MARKER");
+        RecoveryFiles.damageRecordHeader(dir, "LAST-HEADER-MARKER");
         String digest;
         try (TestServer s = start(); Jedis j = s.jedis()) {
             assertEquals(expected, state(j));
