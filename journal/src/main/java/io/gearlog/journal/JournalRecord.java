@@ -71,6 +71,8 @@ public final class JournalRecord {
             db = RecordCodec.readInt(buf, 18);
             payloadStart = RecordCodec.HEADER;
             payloadLength = RecordCodec.readInt(buf, 22);
+        } else {
+            origin = db = payloadStart = payloadLength = 0;
         }
     }
 
