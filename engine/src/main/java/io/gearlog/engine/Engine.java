@@ -526,6 +526,7 @@ public final class Engine {
                         appender.holdClock(batchMillis);
                     }
                 }
+                groupCloseFailed = false;
                 try {
                     if (appender != null && cm.argvs().size() > 1) {
                         appender.beginGroup();
@@ -539,15 +540,15 @@ public final class Engine {
                         process(cl, argvs.get(i));
                     }
                 } finally {
-                    if (appender != null && !endJournalGroup()) {
-                        // the batch's records may not have reached the journal: under always nothing of it may be
-                        // acknowledged, so its client gets no reply and is disconnected (Redis exits instead)
-                        if (config.appendfsync == FsyncPolicy.ALWAYS) {
-                            cl.reply.clear();
-                            cl.closing = true;
-                            markDirty(cl);
-                        }
+                    if (appender != null && (!endJournalGroup() || groupCloseFailed)) {
+                        // some of the batch's records may not have reached the journal, and nothing of it may be
+                        // acknowledged then, whatever the fsync policy: its client gets no reply and is disconnected
+                        // (Redis exits instead)
+                        cl.reply.clear();
+                        cl.closing = true;
+                        markDirty(cl);
                     }
+                    groupCloseFailed = false;
                     if (batchClock && appender != null) {
                         appender.releaseClock();
                     }
@@ -1205,9 +1206,13 @@ public final class Engine {
         } catch (RuntimeException | InternalError e) {
             appendFailure = "journal append failed: " + e.getMessage();
             ServerLog.warning(appendFailure);
+            groupCloseFailed = true;
             return false;
         }
     }
+
+    /** A journal group closed in the current batch failed (a SAVE in its middle may have closed it). */
+    private boolean groupCloseFailed;
 
     /** Sends every pending reply; under appendfsync always, only after the journal is on disk. */
     public void flush() {

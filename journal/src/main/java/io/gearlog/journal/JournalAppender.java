@@ -60,6 +60,16 @@ public final class JournalAppender implements AutoCloseable {
         clock.release();
     }
 
+    private boolean failNextClose;
+
+    /**
+     * Fault injection for tests: the next closing of a group document fails, and its records never reach the
+     * journal, as when Chronicle throws at close. Engine thread, as every other call here.
+     */
+    public void failNextGroupClose() {
+        failNextClose = true;
+    }
+
     /** Writes records of format 1, as releases before format 2 did (tests of reading such journals). */
     void writeFormatOne() {
         codec = new RecordCodec(false);
@@ -182,6 +192,15 @@ public final class JournalAppender implements AutoCloseable {
         }
         group = null;
         boolean empty = groupRecords == 0;
+        if (failNextClose && !empty) {
+            failNextClose = false;
+            try {
+                dc.rollbackOnClose();
+            } finally {
+                dc.close();
+            }
+            throw new IllegalStateException("injected failure closing a journal document");
+        }
         try {
             if (!empty) {
                 wrote(dc.wire().bytes());

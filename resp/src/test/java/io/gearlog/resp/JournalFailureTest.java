@@ -29,6 +29,44 @@ class JournalFailureTest {
     Path dir;
 
     @Test
+    void aPipelinedBatchWhoseJournalDocumentFailsToCloseIsNeverAcknowledged() throws Exception {
+        String refused = "MISCONF Gearlog cannot write to its journal (journal append failed: injected failure closing a "
+                + "journal document). Commands that may modify the data set are disabled until it can; reads keep working.";
+        for (String policy : List.of("everysec", "always")) {
+            Path d = dir.resolve("close-" + policy);
+            try (TestServer s = TestServer.start(d, "--appendfsync", policy); Jedis j = s.jedis()) {
+                j.set("before", "1");
+                s.node().engine().call(e -> {
+                    e.appender().failNextGroupClose();
+                    return null;
+                }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+                try (Jedis p = s.jedis()) {
+                    redis.clients.jedis.Pipeline batch = p.pipelined();
+                    batch.set("lost1", "x");
+                    batch.incr("before");
+                    batch.set("lost2", "y");
+                    // the batch ran, but its records are not in the journal: no reply, the connection is closed
+                    assertThrows(redis.clients.jedis.exceptions.JedisConnectionException.class, batch::sync, policy);
+                }
+                JedisDataException e = assertThrows(JedisDataException.class, () -> j.set("after", "1"));
+                assertEquals(refused, e.getMessage());
+                // reads go on; they see the unacknowledged batch, which only the journal forgets
+                assertEquals("2", j.get("before"));
+                assertEquals("err", info(j, "persistence").get("aof_last_write_status"));
+                // an operator's CONFIG SET clears the failure
+                assertEquals("OK", j.configSet("journal-min-free-bytes", "64mb"));
+                assertEquals("OK", j.set("after", "1"));
+            }
+            try (TestServer s = TestServer.start(d, "--appendfsync", policy); Jedis j = s.jedis()) {
+                assertEquals("1", j.get("before"), policy);
+                assertFalse(j.exists("lost1"));
+                assertFalse(j.exists("lost2"));
+                assertEquals("1", j.get("after"));
+            }
+        }
+    }
+
+    @Test
     void aFullDiskRefusesWritesKeepsReadsAndResumesWhenSpaceReturns() {
         for (String policy : List.of("everysec", "always")) {
             Path d = dir.resolve(policy);
