@@ -540,7 +540,10 @@ public final class Engine {
                         process(cl, argvs.get(i));
                     }
                 } finally {
-                    if (appender != null && (!endJournalGroup() || groupCloseFailed)) {
+                    if (appender != null) {
+                        endJournalGroup();
+                    }
+                    if (groupCloseFailed) {
                         // some of the batch's records may not have reached the journal, and nothing of it may be
                         // acknowledged then, whatever the fsync policy: its client gets no reply and is disconnected
                         // (Redis exits instead)
@@ -548,7 +551,6 @@ public final class Engine {
                         cl.closing = true;
                         markDirty(cl);
                     }
-                    groupCloseFailed = false;
                     if (batchClock && appender != null) {
                         appender.releaseClock();
                     }
@@ -1187,8 +1189,8 @@ public final class Engine {
         return appender == null || closeJournalGroup(false);
     }
 
-    private boolean endJournalGroup() {
-        return closeJournalGroup(true);
+    private void endJournalGroup() {
+        closeJournalGroup(true);
     }
 
     /**

@@ -55,7 +55,7 @@ public final class JournalReader implements AutoCloseable {
      */
     public boolean next(JournalRecord into) {
         if (groupAt < groupLen) {
-            int n = recordLength(group, groupAt);
+            int n = RecordCodec.recordLength(group, groupAt);
             into.set(group, groupAt, n, groupIndex, ++groupPosition);
             groupAt += n;
             return true;
@@ -89,7 +89,7 @@ public final class JournalReader implements AutoCloseable {
                 }
                 b.read(group, 0, n);
                 checkGroup(index, n);
-                int first = recordLength(group, 0);
+                int first = RecordCodec.recordLength(group, 0);
                 into.set(group, 0, first, index, 0);
                 groupIndex = index;
                 groupPosition = 0;
@@ -114,10 +114,11 @@ public final class JournalReader implements AutoCloseable {
         int at = 0;
         while (at < n) {
             int version = group[at] & 0xff;
-            if (version != RecordCodec.VERSION && version != RecordCodec.COMPACT_VERSION) {
+            int header = RecordCodec.lengthHeader(version);
+            if (header < 0) {
                 throw new CorruptRecordException(index, "unknown record format version " + version);
             }
-            if (n - at < RecordCodec.lengthHeader(version) + RecordCodec.TRAILER) {
+            if (n - at < header + RecordCodec.TRAILER) {
                 throw new CorruptRecordException(index, "record too short (" + (n - at) + " bytes)");
             }
             int len = RecordCodec.recordLength(group, at);
@@ -132,19 +133,11 @@ public final class JournalReader implements AutoCloseable {
         }
     }
 
-    private static int recordLength(byte[] b, int at) {
-        return RecordCodec.recordLength(b, at);
-    }
-
     /** Whether the document's {@code n} bytes at its read position are exactly one record, as its header says. */
     private static boolean singleRecord(Bytes<?> b, int n) {
         long at = b.readPosition();
-        int version = b.readUnsignedByte(at);
-        if (version == RecordCodec.COMPACT_VERSION) {
-            return RecordCodec.COMPACT_HEADER + (long) b.readInt(at + 10) + RecordCodec.TRAILER == n;
-        }
-        return version == RecordCodec.VERSION && n >= RecordCodec.HEADER
-                && RecordCodec.HEADER + (long) b.readInt(at + 22) + RecordCodec.TRAILER == n;
+        int header = RecordCodec.lengthHeader(b.readUnsignedByte(at));
+        return header > 0 && n >= header && header + (long) b.readInt(at + header - 4) + RecordCodec.TRAILER == n;
     }
 
     @Override

@@ -197,12 +197,8 @@ public final class RecordCodec {
             return "record too short (" + n + " bytes)";
         }
         int version = b[off] & 0xff;
-        int header;
-        if (version == VERSION) {
-            header = HEADER;
-        } else if (version == COMPACT_VERSION) {
-            header = COMPACT_HEADER;
-        } else {
+        int header = lengthHeader(version);
+        if (header < 0) {
             return "unknown record format version " + version;
         }
         if (n < header + TRAILER) {
@@ -220,25 +216,22 @@ public final class RecordCodec {
     }
 
     /**
-     * The length of the record starting at {@code b[off]} as its header gives it (its first 26 bytes must be there),
-     * or -1 for an unknown format or a negative length.
+     * The length of the record starting at {@code b[off]} as its header gives it (its {@link #lengthHeader} bytes
+     * must be there), or -1 for an unknown format or a negative length.
      */
     public static int recordLength(byte[] b, int off) {
-        int version = b[off] & 0xff;
-        long n;
-        if (version == COMPACT_VERSION) {
-            n = (long) COMPACT_HEADER + readInt(b, off + 10) + TRAILER;
-            return readInt(b, off + 10) < 0 || n > Integer.MAX_VALUE ? -1 : (int) n;
+        int header = lengthHeader(b[off] & 0xff);
+        if (header < 0) {
+            return -1;
         }
-        if (version == VERSION) {
-            n = (long) HEADER + readInt(b, off + 22) + TRAILER;
-            return readInt(b, off + 22) < 0 || n > Integer.MAX_VALUE ? -1 : (int) n;
-        }
-        return -1;
+        // both formats end their fixed header with the i32 length of what follows up to the checksum
+        int body = readInt(b, off + header - 4);
+        long n = (long) header + body + TRAILER;
+        return body < 0 || n > Integer.MAX_VALUE ? -1 : (int) n;
     }
 
-    /** Bytes of header a record of {@code version} needs before {@link #recordLength} can read it. */
+    /** Header bytes a record of {@code version} has up to and including its length field, or -1 if unknown. */
     static int lengthHeader(int version) {
-        return version == COMPACT_VERSION ? COMPACT_HEADER : HEADER;
+        return version == COMPACT_VERSION ? COMPACT_HEADER : version == VERSION ? HEADER : -1;
     }
 }
