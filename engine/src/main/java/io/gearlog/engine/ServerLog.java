@@ -10,12 +10,25 @@ public final class ServerLog {
     private static volatile PrintStream out = System.out;
     private static volatile int level = 2;
     private static final long PID = ProcessHandle.current().pid();
+    /** M for the server, C for a snapshot process (redis-server marks its fork's lines the same way). */
+    private static volatile char role = 'M';
 
     private ServerLog() {
     }
 
     public static void output(PrintStream stream) {
         out = stream;
+    }
+
+    public static void role(char r) {
+        role = r;
+    }
+
+    /** Prints a line another process of this server logged (a snapshot process), as it is. */
+    public static void relay(String line) {
+        synchronized (ServerLog.class) {
+            out.println(line);
+        }
     }
 
     /** debug, verbose, notice, warning. */
@@ -50,7 +63,7 @@ public final class ServerLog {
             return;
         }
         // the log line carries wall time for people; it never feeds engine state
-        String line = PID + ":M " + LocalDateTime.now().format(FORMAT) + " " + mark + " " + msg;
+        String line = PID + ":" + role + " " + LocalDateTime.now().format(FORMAT) + " " + mark + " " + msg;
         synchronized (ServerLog.class) {
             out.println(line);
         }

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.gearlog.resp.RecoveryFiles.digest;
 import static io.gearlog.resp.RecoveryFiles.info;
@@ -265,6 +267,101 @@ class SnapshotTest {
             assertEquals("0", p.get("rdb_bgsave_in_progress"));
             assertEquals("2", j.get("in-tx-2"));
             assertEquals(List.of("snapshot-00000001.gls"), RecoveryFiles.snapshotNames(dir));
+        }
+    }
+
+    /** The pid of the snapshot process the server logged it started, once it has. */
+    private static long snapshotProcessPid(LaunchTest.ServerProcess p) {
+        Pattern started = Pattern.compile("Snapshot process (\\d+) started");
+        long[] pid = new long[1];
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            for (String l : p.out) {
+                Matcher m = started.matcher(l);
+                if (m.find()) {
+                    pid[0] = Long.parseLong(m.group(1));
+                    return true;
+                }
+            }
+            return false;
+        });
+        return pid[0];
+    }
+
+    @Test
+    void bgsaveRunsInAProcessOfItsOwnWhoseLogTheServerRelays() throws Exception {
+        try (LaunchTest.ServerProcess p = new LaunchTest.ServerProcess("--port", "0", "--dir", dir.toString(),
+                "--save", "");
+             Jedis j = new Jedis("127.0.0.1", p.awaitPort())) {
+            fill(j, "k:", 20_000);
+            long server = Long.parseLong(info(j, "server").get("process_id"));
+            assertEquals("Background saving started", j.bgsave());
+            long child = snapshotProcessPid(p);
+            assertTrue(child != server, "the snapshot is written by another process");
+            awaitBgsave(j);
+            Map<String, String> persistence = info(j, "persistence");
+            assertEquals("ok", persistence.get("rdb_last_bgsave_status"));
+            assertEquals("20000", persistence.get("last_snapshot_keys"));
+            // its own lines reach the server's log, marked as a child's
+            String index = Journal.formatIndex(Long.parseLong(persistence.get("last_snapshot_index")));
+            assertTrue(p.out.stream().anyMatch(l -> l.startsWith(child + ":C ")
+                            && l.contains(" * Keyspace at journal index " + index + " rebuilt from the whole journal in ")
+                            && l.endsWith(" s (20,000 keys)")),
+                    () -> "server log: " + p.out);
+            await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
+        }
+    }
+
+    @Test
+    void aSnapshotProcessThatFailsLeavesTheServerServingAndSaysWhy() throws Exception {
+        try (TestServer s = TestServer.start(dir, "--save", ""); Jedis j = s.jedis()) {
+            fill(j, "k:", 1_000);
+            // a file where the snapshot directory should be: the snapshot process cannot write there
+            Files.deleteIfExists(dir.resolve("snapshots"));
+            Files.writeString(dir.resolve("snapshots"), "not a directory");
+            assertEquals("Background saving started", j.bgsave());
+            awaitBgsave(j);
+            Map<String, String> p = info(j, "persistence");
+            assertEquals("err", p.get("rdb_last_bgsave_status"));
+            assertEquals("err", p.get("last_snapshot_status"));
+            assertTrue(p.get("last_snapshot_error").startsWith("cannot create " + dir.resolve("snapshots") + ": "),
+                    p.get("last_snapshot_error"));
+            assertEquals("OK", j.set("after", "1"));
+            Files.delete(dir.resolve("snapshots"));
+            assertEquals("Background saving started", j.bgsave());
+            awaitBgsave(j);
+            p = info(j, "persistence");
+            assertEquals("ok", p.get("rdb_last_bgsave_status"));
+            assertEquals("1001", p.get("last_snapshot_keys"));
+        }
+    }
+
+    @Test
+    void shutdownStopsARunningSnapshotProcess() throws Exception {
+        Path snapshots = dir.resolve("snapshots");
+        try (LaunchTest.ServerProcess p = new LaunchTest.ServerProcess("--port", "0", "--dir", dir.toString(),
+                "--save", "")) {
+            long child = -1;
+            try (Jedis j = new Jedis("127.0.0.1", p.awaitPort())) {
+                for (int i = 0; i < 10; i++) {
+                    fill(j, "k" + i + ":", 30_000);
+                }
+                assertEquals("Background saving started", j.bgsave());
+                child = snapshotProcessPid(p);
+                j.shutdown();
+            } catch (redis.clients.jedis.exceptions.JedisConnectionException expected) {
+                // SHUTDOWN closes the connection without a reply
+            }
+            assertEquals(0, p.exitCode());
+            assertTrue(ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true), "the snapshot process is gone");
+            List<String> names = RecoveryFiles.snapshotNames(dir);
+            if (p.logged("Background saving cancelled by shutdown")) {
+                assertEquals(List.of(), names, "a stopped snapshot leaves no file behind");
+            } else {
+                // the snapshot process was quicker than the shutdown: its snapshot is whole
+                assertTrue(p.logged("BGSAVE: snapshot snapshot-00000001.gls written"), () -> "log: " + p.out);
+                assertEquals(List.of("snapshot-00000001.gls"), names);
+                SnapshotLoader.verify(snapshots.resolve("snapshot-00000001.gls"));
+            }
         }
     }
 }

@@ -1,14 +1,13 @@
 package io.gearlog.snapshots;
 
 import io.gearlog.engine.Engine;
-import io.gearlog.engine.EngineExtension;
 import io.gearlog.engine.PersistenceService;
-import io.gearlog.engine.Recovery;
 import io.gearlog.engine.ServerLog;
 import io.gearlog.engine.config.ServerConfig;
 import io.gearlog.journal.Journal;
 import io.gearlog.journal.JournalSyncer;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,9 +22,10 @@ import java.util.concurrent.TimeUnit;
  * and the snapshot and recovery figures of INFO persistence.
  *
  * <p>SAVE writes the live keyspace on the engine thread. BGSAVE only notes the journal index N the snapshot will
- * cover; a background thread then builds a shadow engine without a journal (the previous snapshot plus the journal
- * records up to N, read with its own reader), writes the snapshot from it and drops it. Because the state is a
- * function of the journal, the shadow at N is exactly the live state at N, and the live engine is never paused.
+ * cover; a snapshot process ({@link SnapshotProcess}) then builds a shadow engine without a journal (the previous
+ * snapshot plus the journal records up to N, read with its own reader) and writes the snapshot from it. Because the
+ * state is a function of the journal, the shadow at N is exactly the live state at N, and the live engine is never
+ * paused, neither by the work nor by the collector moving the shadow's objects.
  *
  * <p>Owned by the engine thread, apart from the background work, which hands its result back to the engine thread.
  */
@@ -47,6 +47,8 @@ public final class SnapshotService implements PersistenceService, AutoCloseable 
     });
     private volatile boolean closing;
     private volatile boolean inProgress;
+    /** The snapshot process at work, if any (stopped when the server closes). */
+    private volatile Process child;
 
     // engine thread
     private long lastSaveSeconds = System.currentTimeMillis() / 1000;
@@ -127,7 +129,9 @@ public final class SnapshotService implements PersistenceService, AutoCloseable 
         dirtyAtStart = engine.stats().dirty;
         bgStartNanos = System.nanoTime();
         ServerLog.notice("Background saving started at journal index " + Journal.formatIndex(index));
-        worker.execute(() -> background(index));
+        // the settings as they are now: a CONFIG SET after this BGSAVE is not the snapshot's business
+        ServerConfig settings = config.copy();
+        worker.execute(() -> background(index, settings));
         return null;
     }
 
@@ -203,15 +207,14 @@ public final class SnapshotService implements PersistenceService, AutoCloseable 
 
     // ---- background snapshot ----
 
-    private void background(long index) {
+    private void background(long index, ServerConfig settings) {
         SnapshotInfo info = null;
         Throwable failure = null;
         try {
             if (syncer != null) {
                 syncer.syncNow(); // the journal must be durable up to N before a snapshot claims N
             }
-            Engine shadow = shadow(index);
-            info = writeVerified(shadow, index, shadow.engineTime());
+            info = build(index, settings);
         } catch (Throwable t) {
             failure = t;
         }
@@ -220,41 +223,26 @@ public final class SnapshotService implements PersistenceService, AutoCloseable 
         engine.execute(() -> backgroundFinished(done, failed));
     }
 
-    /** A journal-less engine holding the state after record {@code index}; owned by the calling thread. */
-    private Engine shadow(long index) {
-        Engine shadow = new Engine(config.copy(), engine.clock());
-        EngineExtension.installAll(shadow, EngineExtension.Role.SHADOW);
-        long after = -1;
-        for (SnapshotCatalog.Entry e : catalog.newestFirst()) {
-            SnapshotHeader h;
-            try {
-                h = SnapshotCatalog.header(e.path());
-            } catch (SnapshotException x) {
-                continue;
-            }
-            if (h.index() > index || (h.index() >= 0 && !journal.contains(h.index()))) {
-                continue;
-            }
-            SnapshotLoader.Verified v;
-            try {
-                v = SnapshotLoader.verify(e.path());
-            } catch (SnapshotException x) {
-                ServerLog.warning("Snapshot " + e.name() + " is corrupt (" + x.getMessage() + "); building the "
-                        + "new snapshot from an older one");
-                continue;
-            }
-            after = SnapshotLoader.load(e, shadow, () -> closing, v).index();
-            break;
+    /** In a snapshot process; in this one only when no process can be started. */
+    private SnapshotInfo build(long index, ServerConfig settings) {
+        Process p;
+        try {
+            p = SnapshotProcess.start(journal.dataDirectory(), index, settings);
+        } catch (IOException e) {
+            ServerLog.warning("Cannot start a snapshot process (" + e.getMessage() + "); building the snapshot in "
+                    + "the server");
+            return ShadowSnapshot.write(settings, engine.clock(), journal, catalog, index, () -> closing);
         }
-        if (after < 0 && journal.retainedFrom() >= 0) {
-            throw new SnapshotException("no usable snapshot and the journal no longer starts at its first record");
+        child = p;
+        ServerLog.notice("Snapshot process " + p.pid() + " started");
+        try {
+            if (closing) {
+                p.destroyForcibly();
+            }
+            return SnapshotProcess.await(p, catalog, () -> closing);
+        } finally {
+            child = null;
         }
-        Recovery.run(shadow, journal, after, index, false, false, () -> closing);
-        if (shadow.lastAppliedIndex() != index) {
-            throw new SnapshotException("the journal ends at " + Journal.formatIndex(shadow.lastAppliedIndex())
-                    + ", before index " + Journal.formatIndex(index));
-        }
-        return shadow;
     }
 
     private void backgroundFinished(SnapshotInfo info, Throwable failure) {
@@ -277,18 +265,8 @@ public final class SnapshotService implements PersistenceService, AutoCloseable 
 
     // ---- common ----
 
-    /** Writes a snapshot of {@code from} and reads it back before it counts (a bad one is removed). */
     private SnapshotInfo writeVerified(Engine from, long index, long time) {
-        SnapshotCatalog.Entry target = catalog.next();
-        SnapshotInfo info = new SnapshotWriter(() -> closing).write(from, index, time, target);
-        try {
-            SnapshotLoader.verify(info.path());
-        } catch (SnapshotException e) {
-            info.path().toFile().delete();
-            throw new SnapshotException("snapshot " + info.name() + " failed verification after writing: "
-                    + e.getMessage());
-        }
-        return info;
+        return ShadowSnapshot.writeVerified(from, index, time, catalog, () -> closing);
     }
 
     private void finished(SnapshotInfo info, long dirtyCovered, String how) {
@@ -371,6 +349,10 @@ public final class SnapshotService implements PersistenceService, AutoCloseable 
     @Override
     public void close() {
         closing = true;
+        Process p = child;
+        if (p != null) {
+            p.destroyForcibly();
+        }
         worker.shutdown();
         try {
             if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
