@@ -198,7 +198,7 @@ final class ListCommands {
         if (hasCount) {
             popRange(ctx, key, l, head, count);
         } else {
-            r.bulk(l.pop(head));
+            l.popTo(head, r);
             removed(ctx, key, l, head ? "lpop" : "rpop");
         }
     }
@@ -209,7 +209,7 @@ final class ListCommands {
         ReplyBuffer r = ctx.reply();
         r.array(n);
         for (long i = 0; i < n; i++) {
-            r.bulk(l.pop(head));
+            l.popTo(head, r);
         }
         removed(ctx, key, l, head ? "lpop" : "rpop");
     }

@@ -484,6 +484,33 @@ public final class ListValue extends RValue {
         return e;
     }
 
+    /**
+     * Removes the first or last element and writes it to {@code r} as a bulk string straight from its node, without
+     * an array of its own in between (LPOP and RPOP); a null bulk when the list is empty.
+     */
+    public void popTo(boolean head, ReplyBuffer r) {
+        if (size == 0) {
+            r.nullBulk();
+            return;
+        }
+        int i = head ? 0 : nodes - 1;
+        Node n = node(i);
+        int at = head ? n.start : prev(n.buf, n.end);
+        writeBulk(n.buf, at, r);
+        if (head) {
+            n.start = next(n.buf, at);
+        } else {
+            n.end = at;
+        }
+        n.count--;
+        size--;
+        if (n.count == 0) {
+            removeNode(i);
+        } else {
+            shrinkIfSparse(n);
+        }
+    }
+
     /** A position in the list: a node and the offset of an entry in it. */
     public final class Cursor {
         int node;
