@@ -47,13 +47,19 @@ jvm_flags() {
     "-Djna.tmpdir=$GEARLOG_ROOT/target/jna"
   )
   [ "$GEARLOG_JAVA_MAJOR" -ge 23 ] && flags+=(--sun-misc-unsafe-memory-access=allow)
-  # ZGC keeps pauses in milliseconds while BGSAVE builds its shadow copy of the keyspace (G1 paused for seconds)
-  flags+=(-XX:+UseZGC)
   # GraalPy's optimizing runtime needs the Graal compiler built for this JDK (25.0.3 targets JDK 25)
   if [ "$GEARLOG_JAVA_MAJOR" -ge 25 ] && [ -d "$GEARLOG_ROOT/resp/target/jvmci" ] && [ "${GEARLOG_JIT:-yes}" != "no" ]; then
     flags+=(-XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI "--upgrade-module-path=$GEARLOG_ROOT/resp/target/jvmci")
   fi
   printf '%s\n' "${flags[@]}"
+}
+
+# The server's collector, unless GEARLOG_JAVA_OPTS names one: ZGC, whose pauses stay well under a millisecond while
+# the server creates much long-lived data (README, "The heap").
+server_gc_flags() {
+  if [[ ! "${GEARLOG_JAVA_OPTS:-}" =~ -XX:\+Use[A-Za-z0-9]+GC ]]; then
+    printf '%s\n' -XX:+UseZGC
+  fi
 }
 
 need_maven() {
