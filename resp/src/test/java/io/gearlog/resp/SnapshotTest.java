@@ -364,4 +364,32 @@ class SnapshotTest {
             }
         }
     }
+
+    @Test
+    void aSnapshotProcessStopsWhenItsServerIsKilled() throws Exception {
+        long child;
+        try (LaunchTest.ServerProcess p = new LaunchTest.ServerProcess("--port", "0", "--dir", dir.toString(),
+                "--save", "")) {
+            try (Jedis j = new Jedis("127.0.0.1", p.awaitPort())) {
+                for (int i = 0; i < 10; i++) {
+                    fill(j, "k" + i + ":", 30_000);
+                }
+                assertEquals("Background saving started", j.bgsave());
+                child = snapshotProcessPid(p);
+            }
+            p.process.destroyForcibly();
+            p.process.waitFor();
+            await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
+            if (!p.logged("BGSAVE: snapshot snapshot-00000001.gls written")) {
+                // it stopped with its server instead of finishing a snapshot into a directory it no longer owned
+                List<String> names = RecoveryFiles.snapshotNames(dir);
+                assertTrue(names.stream().noneMatch(n -> n.endsWith(".gls")), names::toString);
+            }
+        }
+        // the next server clears what the stopped process left and starts from the journal
+        try (TestServer s = TestServer.start(dir, "--save", ""); Jedis j = s.jedis()) {
+            assertEquals(300_000L, j.dbSize());
+            assertTrue(RecoveryFiles.snapshotNames(dir).stream().noneMatch(n -> n.endsWith(".tmp")));
+        }
+    }
 }

@@ -51,7 +51,9 @@ public final class SnapshotProcess {
         Process p = new ProcessBuilder(command(dataDir, index))
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(p.getOutputStream()))) {
+        // the pipe stays open while the child works: its end tells the child the server is gone (see main)
+        try {
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(p.getOutputStream()));
             List<ServerConfig.Parameter> params = new ArrayList<>(config.parameters().values());
             out.writeInt(params.size());
             for (ServerConfig.Parameter param : params) {
@@ -59,6 +61,7 @@ public final class SnapshotProcess {
                 out.writeUTF(param.name());
                 out.writeUTF(v == null ? "" : v);
             }
+            out.flush();
         } catch (IOException e) {
             p.destroyForcibly();
             throw e;
@@ -82,6 +85,7 @@ public final class SnapshotProcess {
                 }
             }
             p.waitFor();
+            p.getOutputStream().close();
         } catch (IOException e) {
             p.destroyForcibly();
             if (!closing.getAsBoolean()) {
@@ -141,6 +145,7 @@ public final class SnapshotProcess {
             Path dataDir = Path.of(args[0]);
             long index = Long.parseLong(args[1]);
             ServerConfig config = readConfig(new DataInputStream(System.in));
+            stopWithTheServer();
             ServerLog.level(config.loglevel);
             try (Journal journal = Journal.openReadOnly(dataDir)) {
                 SnapshotInfo info = ShadowSnapshot.write(config, EngineClock.SYSTEM, journal,
@@ -156,6 +161,26 @@ public final class SnapshotProcess {
         System.out.flush();
         // Chronicle's background threads must not keep the process alive
         System.exit(status);
+    }
+
+    /**
+     * Ends this process when its standard input closes, which happens when the server dies (kill -9): it must not
+     * go on writing into a data directory that a new server may own by then. The unfinished file is removed when a
+     * server starts there.
+     */
+    private static void stopWithTheServer() {
+        Thread t = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // the server writes nothing more
+                }
+            } catch (IOException e) {
+                // as closed
+            }
+            Runtime.getRuntime().halt(2);
+        }, "server-watch");
+        t.setDaemon(true);
+        t.start();
     }
 
     private static ServerConfig readConfig(DataInputStream in) throws IOException {
