@@ -35,13 +35,16 @@ public final class SnapshotProcess {
     private static final String RESULT = "gearlog-snapshot-result ";
     /**
      * Options of the server's JVM the child must not repeat: debuggers, agents and recordings would clash over ports
-     * and files, and the collector is chosen here for a short batch job.
+     * and files, the collector is chosen here for a short batch job, and the Graal compiler serves only GraalPy, which
+     * the child never runs (without the upgraded module path the JVM also starts from its class-data archive, about
+     * 0.2 s sooner).
      */
     private static final Pattern NOT_INHERITED = Pattern.compile(
             "-agentlib:.*|-agentpath:.*|-javaagent:.*|-Xrunjdwp.*|-Xdebug|-Xlog.*|-XX:StartFlightRecording.*"
                     + "|-XX:FlightRecorderOptions.*|-Dcom\\.sun\\.management\\.jmxremote.*|-XX:[+-]Use\\w*GC"
                     + "|-XX:SoftMaxHeapSize=.*|-Xmn.*|-XX:MaxGCPauseMillis=.*|-XX:[+-]DumpPerfMapAtExit"
-                    + "|-XX:ActiveProcessorCount=.*|-XX:HeapDumpPath=.*|-XX:[+-]HeapDumpOnOutOfMemoryError");
+                    + "|-XX:ActiveProcessorCount=.*|-XX:HeapDumpPath=.*|-XX:[+-]HeapDumpOnOutOfMemoryError"
+                    + "|--upgrade-module-path=.*|-XX:[+-]EnableJVMCI");
 
     private SnapshotProcess() {
     }
