@@ -11,6 +11,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -78,7 +79,8 @@ public final class SnapshotProcess {
      */
     static SnapshotInfo await(Process p, SnapshotCatalog catalog, BooleanSupplier closing) {
         String result = null;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (OutputStream toChild = p.getOutputStream();
+             BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 if (line.startsWith(RESULT)) {
@@ -87,8 +89,8 @@ public final class SnapshotProcess {
                     ServerLog.relay(line);
                 }
             }
+            // the child has ended: closing its standard input (toChild) no longer stops anything
             p.waitFor();
-            p.getOutputStream().close();
         } catch (IOException e) {
             p.destroyForcibly();
             if (!closing.getAsBoolean()) {
