@@ -465,22 +465,9 @@ public final class ListValue extends RValue {
         }
         int i = head ? 0 : nodes - 1;
         Node n = node(i);
-        byte[] e;
-        if (head) {
-            e = decode(n.buf, n.start);
-            n.start = next(n.buf, n.start);
-        } else {
-            int p = prev(n.buf, n.end);
-            e = decode(n.buf, p);
-            n.end = p;
-        }
-        n.count--;
-        size--;
-        if (n.count == 0) {
-            removeNode(i);
-        } else {
-            shrinkIfSparse(n);
-        }
+        int at = head ? n.start : prev(n.buf, n.end);
+        byte[] e = decode(n.buf, at);
+        dropEnd(head, i, n, at);
         return e;
     }
 
@@ -497,6 +484,11 @@ public final class ListValue extends RValue {
         Node n = node(i);
         int at = head ? n.start : prev(n.buf, n.end);
         writeBulk(n.buf, at, r);
+        dropEnd(head, i, n, at);
+    }
+
+    /** Removes the entry at {@code at}, the first (head) or last entry of node {@code i}, the list's first or last. */
+    private void dropEnd(boolean head, int i, Node n, int at) {
         if (head) {
             n.start = next(n.buf, at);
         } else {
