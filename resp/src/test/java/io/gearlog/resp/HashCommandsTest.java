@@ -363,6 +363,21 @@ class HashCommandsTest extends JedisTestBase {
     }
 
     @Test
+    void overwritesInAHashtableLeaveCopiesAndOtherFieldsAlone() {
+        j.configSet("hash-max-listpack-entries", "2");
+        j.hset("h", Map.of("a", "one", "b", "two", "c", "three"));
+        assertEquals("hashtable", j.objectEncoding("h"));
+        assertEquals(":1", c.call("COPY", "h", "h2"));
+        assertEquals(":0", c.call("HSET", "h", "a", "uno"));
+        assertEquals(":0", c.call("HSET", "h", "b", "deux", "c", "3"));
+        assertEquals(":7", c.call("HINCRBY", "h", "c", "4"));
+        assertEquals(Map.of("a", "uno", "b", "deux", "c", "7"), j.hgetAll("h"));
+        assertEquals(Map.of("a", "one", "b", "two", "c", "three"), j.hgetAll("h2"), "the copy keeps its values");
+        assertEquals(":3", c.call("HSTRLEN", "h", "a"));
+        assertEquals(":4", c.call("HSTRLEN", "h", "b"));
+    }
+
+    @Test
     void keyspaceEventsMatchRedis() throws Exception {
         j.configSet("notify-keyspace-events", "KEA");
         try (KeyEvents events = new KeyEvents(server)) {

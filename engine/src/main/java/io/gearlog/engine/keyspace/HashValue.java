@@ -65,6 +65,11 @@ public final class HashValue extends RValue {
         }
 
         void value(byte[] v) {
+            if (data.length - fieldLen == v.length) {
+                // in place: no garbage, and no young array for the collector to find from an old entry and copy
+                System.arraycopy(v, 0, data, fieldLen, v.length);
+                return;
+            }
             byte[] d = Arrays.copyOf(data, fieldLen + v.length);
             System.arraycopy(v, 0, d, fieldLen, v.length);
             data = d;
