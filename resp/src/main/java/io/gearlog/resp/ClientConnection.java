@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * engine as a batch, and writes back the reply bytes the engine sends. Reading pauses while too many commands
  * wait in the engine (flow control for huge pipelines).
  */
-final class ClientConnection extends ChannelInboundHandlerAdapter implements ClientOutbound {
+final class ClientConnection extends ChannelInboundHandlerAdapter implements ClientOutbound, RespDecoder.RequestSink {
     private static final AtomicLong IDS = new AtomicLong();
     private static final int PAUSE_AT = 8192;
     private static final int RESUME_AT = 1024;
@@ -70,14 +70,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Cli
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof byte[][] argv) {
-            if (argv.length > 0) {
-                batch.add(argv);
-            }
-        } else if (msg instanceof RespDecoder.ProtocolError e) {
-            protocolError = "Protocol error: " + e.message();
+    public void request(byte[][] argv) {
+        if (argv.length > 0) {
+            batch.add(argv);
         }
+    }
+
+    @Override
+    public void malformed(RespDecoder.ProtocolError e) {
+        protocolError = "Protocol error: " + e.message();
     }
 
     @Override

@@ -11,13 +11,25 @@ import java.util.function.LongSupplier;
 
 /**
  * Decodes RESP requests (multibulk and inline) into argv arrays, incrementally: a request split across reads
- * resumes where it stopped. Emits {@code byte[][]} per command and a {@link ProtocolError} for a malformed
- * request, after which it discards all further input (the connection is closed once earlier replies are out).
- * Limits and error texts are Redis 7.0's. Owned by the channel's event loop.
+ * resumes where it stopped. Hands each command to its {@link RequestSink} as a {@code byte[][]}, and a malformed
+ * request as a {@link ProtocolError}, after which it discards all further input (the connection is closed once
+ * earlier replies are out). Limits and error texts are Redis 7.0's. Owned by the channel's event loop.
  */
 public final class RespDecoder extends ByteToMessageDecoder {
     /** A malformed request; the message follows Redis' "Protocol error: ..." texts. */
     public record ProtocolError(String message) {
+    }
+
+    /**
+     * Takes the decoded requests of a read, in order, on the channel's event loop. Handed straight over rather than
+     * passed down the pipeline as messages, which cost a pipeline hop per request.
+     */
+    public interface RequestSink {
+        /** One request; an empty array for a request that gets no reply ({@code *0}, a blank line). */
+        void request(byte[][] argv);
+
+        /** A malformed request: nothing more is decoded on this channel. */
+        void malformed(ProtocolError error);
     }
 
     /** Longest inline request, and longest count line of a multibulk, as PROTO_INLINE_MAX_SIZE. */
@@ -32,6 +44,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
 
     private final LongSupplier maxBulk;
     private final BooleanSupplier authenticated;
+    private final RequestSink sink;
     private boolean failed;
 
     // multibulk in progress: argsLeft < 0 means between requests
@@ -49,9 +62,10 @@ public final class RespDecoder extends ByteToMessageDecoder {
     private byte[] bulk;
     private int bulkFilled;
 
-    public RespDecoder(LongSupplier maxBulk, BooleanSupplier authenticated) {
+    public RespDecoder(LongSupplier maxBulk, BooleanSupplier authenticated, RequestSink sink) {
         this.maxBulk = maxBulk;
         this.authenticated = authenticated;
+        this.sink = sink;
     }
 
     @Override
@@ -65,14 +79,15 @@ public final class RespDecoder extends ByteToMessageDecoder {
             if (r == null) {
                 return;
             }
-            out.add(r);
-            if (r instanceof ProtocolError) {
+            if (r instanceof ProtocolError e) {
                 failed = true;
                 args = null;
                 bulk = null;
                 in.skipBytes(in.readableBytes());
+                sink.malformed(e);
                 return;
             }
+            sink.request((byte[][]) r);
         }
     }
 
