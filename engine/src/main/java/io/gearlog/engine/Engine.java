@@ -782,13 +782,20 @@ public final class Engine {
                     stats.totalErrorReplies++;
                     return;
                 }
-                long idx = journalArgv(c.journalType, now, c.journalOrigin, c.db, argv);
-                if (idx < 0) {
-                    c.reply.error(appendError(idx));
-                    stats.totalErrorReplies++;
-                    return;
+                if (spec.has(CommandFlags.NOOP_ON_MISSING_KEY) && argv.length > 1
+                        && keyspace.db(c.db).peek(new Key(argv[1])) == null) {
+                    // finds no key and changes nothing: a record would replay as nothing (an entry that is only
+                    // logically expired is still journaled, since this command deletes it)
+                    seed = (++readSeed) ^ (now << 20);
+                } else {
+                    long idx = journalArgv(c.journalType, now, c.journalOrigin, c.db, argv);
+                    if (idx < 0) {
+                        c.reply.error(appendError(idx));
+                        stats.totalErrorReplies++;
+                        return;
+                    }
+                    seed = idx;
                 }
-                seed = idx;
             } else {
                 seed = (++readSeed) ^ (now << 20);
             }

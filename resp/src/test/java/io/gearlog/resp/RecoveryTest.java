@@ -4,7 +4,9 @@ import io.gearlog.engine.ServerLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.Transaction;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,6 +152,53 @@ class RecoveryTest {
             assertEquals("none", p.get("recovery_snapshot"));
             assertTrue(Long.parseLong(p.get("recovery_records")) >= 17, p.toString());
         }
+    }
+
+    /**
+     * Writes that find no key change nothing and are not journaled (Redis does not propagate them either); the same
+     * commands on a key that exists are, a wrong type included. The state after a restart is the same.
+     */
+    @Test
+    void writesThatFindNoKeyAreNotJournaledAndTheStateRestartsTheSame() {
+        String digest;
+        Map<String, String> before;
+        try (TestServer s = start(); Jedis j = s.jedis()) {
+            j.set("s", "x");
+            long records = journalRecords(j);
+            assertNull(j.lpop("missing"));
+            assertNull(j.rpop("missing"));
+            assertNull(j.lpop("missing", 2));
+            assertNull(j.spop("missing"));
+            assertNull(j.zpopmin("missing"));
+            assertNull(j.getDel("missing"));
+            assertEquals(0, j.hdel("missing", "f"));
+            assertEquals(0, j.srem("missing", "m"));
+            assertEquals(0, j.zrem("missing", "m"));
+            assertEquals(0, j.lrem("missing", 0, "x"));
+            assertEquals("OK", j.ltrim("missing", 0, 1));
+            assertEquals(0, j.expire("missing", 10));
+            assertEquals(0, j.persist("missing"));
+            assertEquals(0, j.xdel("missing", new StreamEntryID(1, 1)));
+            assertEquals(records, journalRecords(j), "writes that found no key were journaled");
+
+            j.rpush("q", "a", "b");
+            assertEquals("a", j.lpop("q"));
+            assertThrows(JedisDataException.class, () -> j.lpop("s"));
+            assertEquals("b", j.lpop("q"));
+            assertNull(j.lpop("q"));
+            assertEquals(records + 4, journalRecords(j), "RPUSH, two LPOPs that popped and the WRONGTYPE LPOP");
+            digest = digest(j);
+            before = state(j);
+        }
+        try (TestServer s = start(); Jedis j = s.jedis()) {
+            assertSame(j, digest, before);
+            assertEquals(List.of(), j.lrange("q", 0, -1));
+            assertEquals("x", j.get("s"));
+        }
+    }
+
+    private static long journalRecords(Jedis j) {
+        return Long.parseLong(info(j, "stats").get("journal_records"));
     }
 
     /**

@@ -27,6 +27,12 @@ public final class CommandFlags {
     public static final int GEARS = 1 << 15;
     /** Not allowed from Python execute(). */
     public static final int NO_PYTHON = 1 << 16;
+    /**
+     * A write whose only key is its first argument and which changes nothing, whatever its other arguments, when
+     * that key has no entry at all (LPOP, HDEL, EXPIRE...): it is not journaled then, as Redis does not propagate
+     * it to the AOF. A queue polled empty does not grow the journal.
+     */
+    public static final int NOOP_ON_MISSING_KEY = 1 << 17;
 
     private CommandFlags() {
     }

@@ -36,15 +36,15 @@ public final class KeyCommands {
         t.add("keys", 2, READONLY, 0, 0, 0, KeyCommands::keys);
         t.add("scan", -2, READONLY, 0, 0, 0, KeyCommands::scan);
         t.add("randomkey", 1, READONLY, 0, 0, 0, KeyCommands::randomkey);
-        t.add("expire", -3, WRITE | FAST, 1, 1, 1, ctx -> expire(ctx, 1000, false));
-        t.add("pexpire", -3, WRITE | FAST, 1, 1, 1, ctx -> expire(ctx, 1, false));
-        t.add("expireat", -3, WRITE | FAST, 1, 1, 1, ctx -> expire(ctx, 1000, true));
-        t.add("pexpireat", -3, WRITE | FAST, 1, 1, 1, ctx -> expire(ctx, 1, true));
+        t.add("expire", -3, WRITE | FAST | NOOP_ON_MISSING_KEY, 1, 1, 1, ctx -> expire(ctx, 1000, false));
+        t.add("pexpire", -3, WRITE | FAST | NOOP_ON_MISSING_KEY, 1, 1, 1, ctx -> expire(ctx, 1, false));
+        t.add("expireat", -3, WRITE | FAST | NOOP_ON_MISSING_KEY, 1, 1, 1, ctx -> expire(ctx, 1000, true));
+        t.add("pexpireat", -3, WRITE | FAST | NOOP_ON_MISSING_KEY, 1, 1, 1, ctx -> expire(ctx, 1, true));
         t.add("ttl", 2, READONLY | FAST, 1, 1, 1, ctx -> ttl(ctx, true, false));
         t.add("pttl", 2, READONLY | FAST, 1, 1, 1, ctx -> ttl(ctx, false, false));
         t.add("expiretime", 2, READONLY | FAST, 1, 1, 1, ctx -> ttl(ctx, true, true));
         t.add("pexpiretime", 2, READONLY | FAST, 1, 1, 1, ctx -> ttl(ctx, false, true));
-        t.add("persist", 2, WRITE | FAST, 1, 1, 1, KeyCommands::persist);
+        t.add("persist", 2, WRITE | FAST | NOOP_ON_MISSING_KEY, 1, 1, 1, KeyCommands::persist);
         t.add("object", -2, READONLY, 2, 2, 1, KeyCommands::object);
         // declared so that the dispatcher checks them before a command runs or is queued in MULTI, as Redis does
         for (String sub : new String[]{"encoding", "freq", "idletime", "refcount"}) {

@@ -44,14 +44,14 @@ final class ListCommands {
         t.add("rpush", -3, WRITE | DENYOOM | FAST, 1, 1, 1, ctx -> push(ctx, false, false));
         t.add("lpushx", -3, WRITE | DENYOOM | FAST, 1, 1, 1, ctx -> push(ctx, true, true));
         t.add("rpushx", -3, WRITE | DENYOOM | FAST, 1, 1, 1, ctx -> push(ctx, false, true));
-        t.add("lpop", -2, WRITE | FAST, 1, 1, 1, ctx -> pop(ctx, true));
-        t.add("rpop", -2, WRITE | FAST, 1, 1, 1, ctx -> pop(ctx, false));
+        t.add("lpop", -2, WRITE | FAST | NOOP_ON_MISSING_KEY, 1, 1, 1, ctx -> pop(ctx, true));
+        t.add("rpop", -2, WRITE | FAST | NOOP_ON_MISSING_KEY, 1, 1, 1, ctx -> pop(ctx, false));
         t.add("llen", 2, READONLY | FAST, 1, 1, 1, ListCommands::llen);
         t.add("lrange", 4, READONLY, 1, 1, 1, ListCommands::lrange);
         t.add("lindex", 3, READONLY, 1, 1, 1, ListCommands::lindex);
         t.add("lset", 4, WRITE | DENYOOM, 1, 1, 1, ListCommands::lset);
-        t.add("lrem", 4, WRITE, 1, 1, 1, ListCommands::lrem);
-        t.add("ltrim", 4, WRITE, 1, 1, 1, ListCommands::ltrim);
+        t.add("lrem", 4, WRITE | NOOP_ON_MISSING_KEY, 1, 1, 1, ListCommands::lrem);
+        t.add("ltrim", 4, WRITE | NOOP_ON_MISSING_KEY, 1, 1, 1, ListCommands::ltrim);
         t.add("linsert", 5, WRITE | DENYOOM, 1, 1, 1, ListCommands::linsert);
         t.add("lpos", -3, READONLY, 1, 1, 1, ListCommands::lpos);
         t.add("lmove", 5, WRITE | DENYOOM, 1, 2, 1, ListCommands::lmove);

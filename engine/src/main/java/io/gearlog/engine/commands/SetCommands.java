@@ -31,12 +31,12 @@ final class SetCommands {
 
     static void register(CommandTable t) {
         t.add("sadd", -3, WRITE | DENYOOM | FAST, 1, 1, 1, SetCommands::sadd);
-        t.add("srem", -3, WRITE | FAST, 1, 1, 1, SetCommands::srem);
+        t.add("srem", -3, WRITE | FAST | NOOP_ON_MISSING_KEY, 1, 1, 1, SetCommands::srem);
         t.add("smembers", 2, READONLY, 1, 1, 1, SetCommands::smembers);
         t.add("sismember", 3, READONLY | FAST, 1, 1, 1, SetCommands::sismember);
         t.add("smismember", -3, READONLY | FAST, 1, 1, 1, SetCommands::smismember);
         t.add("scard", 2, READONLY | FAST, 1, 1, 1, SetCommands::scard);
-        t.add("spop", -2, WRITE | FAST, 1, 1, 1, SetCommands::spop);
+        t.add("spop", -2, WRITE | FAST | NOOP_ON_MISSING_KEY, 1, 1, 1, SetCommands::spop);
         t.add("srandmember", -2, READONLY, 1, 1, 1, SetCommands::srandmember);
         t.add("smove", 4, WRITE | FAST, 1, 2, 1, SetCommands::smove);
         t.add("sinter", -2, READONLY, 1, -1, 1, ctx -> sinter(ctx, 1, ctx.argc() - 1, null, false, 0));

@@ -52,7 +52,7 @@ public final class SortedSetCommands {
     static void register(CommandTable t) {
         t.add("zadd", -4, WRITE | DENYOOM | FAST, 1, 1, 1, ctx -> zadd(ctx, 0));
         t.add("zincrby", 4, WRITE | DENYOOM | FAST, 1, 1, 1, ctx -> zadd(ctx, Z_INCR));
-        t.add("zrem", -3, WRITE | FAST, 1, 1, 1, SortedSetCommands::zrem);
+        t.add("zrem", -3, WRITE | FAST | NOOP_ON_MISSING_KEY, 1, 1, 1, SortedSetCommands::zrem);
         t.add("zscore", 3, READONLY | FAST, 1, 1, 1, SortedSetCommands::zscore);
         t.add("zmscore", -3, READONLY | FAST, 1, 1, 1, SortedSetCommands::zmscore);
         t.add("zcard", 2, READONLY | FAST, 1, 1, 1, SortedSetCommands::zcard);
@@ -70,8 +70,8 @@ public final class SortedSetCommands {
         t.add("zremrangebyrank", 4, WRITE, 1, 1, 1, ctx -> zremrange(ctx, BY_RANK));
         t.add("zremrangebyscore", 4, WRITE, 1, 1, 1, ctx -> zremrange(ctx, BY_SCORE));
         t.add("zremrangebylex", 4, WRITE, 1, 1, 1, ctx -> zremrange(ctx, BY_LEX));
-        t.add("zpopmin", -2, WRITE | FAST, 1, 1, 1, ctx -> zpop(ctx, false));
-        t.add("zpopmax", -2, WRITE | FAST, 1, 1, 1, ctx -> zpop(ctx, true));
+        t.add("zpopmin", -2, WRITE | FAST | NOOP_ON_MISSING_KEY, 1, 1, 1, ctx -> zpop(ctx, false));
+        t.add("zpopmax", -2, WRITE | FAST | NOOP_ON_MISSING_KEY, 1, 1, 1, ctx -> zpop(ctx, true));
         t.add("bzpopmin", -3, WRITE | NOSCRIPT | BLOCKING | FAST, 1, -2, 1, ctx -> bzpop(ctx, false));
         t.add("bzpopmax", -3, WRITE | NOSCRIPT | BLOCKING | FAST, 1, -2, 1, ctx -> bzpop(ctx, true));
         t.add("zmpop", -4, WRITE, 0, 0, 0, ctx -> zmpop(ctx, 1, false));

@@ -63,8 +63,8 @@ public final class StreamCommands {
         t.add("xlen", 2, READONLY | FAST, 1, 1, 1, StreamCommands::xlen);
         t.add("xrange", -4, READONLY, 1, 1, 1, ctx -> xrange(ctx, false));
         t.add("xrevrange", -4, READONLY, 1, 1, 1, ctx -> xrange(ctx, true));
-        t.add("xdel", -3, WRITE | FAST, 1, 1, 1, StreamCommands::xdel);
-        t.add("xtrim", -4, WRITE, 1, 1, 1, StreamCommands::xtrim);
+        t.add("xdel", -3, WRITE | FAST | NOOP_ON_MISSING_KEY, 1, 1, 1, StreamCommands::xdel);
+        t.add("xtrim", -4, WRITE | NOOP_ON_MISSING_KEY, 1, 1, 1, StreamCommands::xtrim);
         t.add("xsetid", -3, WRITE | DENYOOM | FAST, 1, 1, 1, StreamCommands::xsetid);
         t.add("xread", -4, READONLY | BLOCKING, 0, 0, 0, ctx -> xread(ctx, false));
         t.add("xreadgroup", -7, WRITE | BLOCKING, 0, 0, 0, ctx -> xread(ctx, true));

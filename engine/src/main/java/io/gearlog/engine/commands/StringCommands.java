@@ -33,7 +33,7 @@ public final class StringCommands {
         t.add("psetex", 4, WRITE | DENYOOM, 1, 1, 1, ctx -> setex(ctx, 1));
         t.add("getset", 3, WRITE | DENYOOM | FAST, 1, 1, 1, StringCommands::getset);
         t.add("getex", -2, WRITE | FAST, 1, 1, 1, StringCommands::getex);
-        t.add("getdel", 2, WRITE | FAST, 1, 1, 1, StringCommands::getdel);
+        t.add("getdel", 2, WRITE | FAST | NOOP_ON_MISSING_KEY, 1, 1, 1, StringCommands::getdel);
         t.add("mget", -2, READONLY | FAST, 1, -1, 1, StringCommands::mget);
         t.add("mset", -3, WRITE | DENYOOM, 1, -1, 2, StringCommands::mset);
         t.add("msetnx", -3, WRITE | DENYOOM, 1, -1, 2, StringCommands::msetnx);
