@@ -773,6 +773,22 @@ public final class Engine {
         interceptor = i;
     }
 
+    /** True when none of the command's keys has an entry in the key table (logically expired ones count as entries). */
+    private boolean noKeyStored(CommandSpec spec, byte[][] argv, int db) {
+        int first = spec.firstKey();
+        int last = spec.lastKey() < 0 ? argv.length + spec.lastKey() : spec.lastKey();
+        if (first <= 0 || first >= argv.length || spec.step() <= 0) {
+            return false;
+        }
+        Database d = keyspace.db(db);
+        for (int i = first; i <= last && i < argv.length; i += spec.step()) {
+            if (d.peek(new Key(argv[i])) != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void runCommand(Client c, CommandSpec spec, byte[][] argv, long now, long seed) {
         if (seed < 0) {
             if (spec.has(CommandFlags.WRITE) && !spec.has(CommandFlags.SELF_JOURNALED) && shouldJournal()) {
@@ -782,8 +798,7 @@ public final class Engine {
                     stats.totalErrorReplies++;
                     return;
                 }
-                if (spec.has(CommandFlags.NOOP_ON_MISSING_KEY) && argv.length > 1
-                        && keyspace.db(c.db).peek(new Key(argv[1])) == null) {
+                if (spec.has(CommandFlags.NOOP_ON_MISSING_KEY) && noKeyStored(spec, argv, c.db)) {
                     // finds no key and changes nothing: a record would replay as nothing (an entry that is only
                     // logically expired is still journaled, since this command deletes it)
                     seed = (++readSeed) ^ (now << 20);

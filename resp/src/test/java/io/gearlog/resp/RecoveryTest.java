@@ -179,6 +179,8 @@ class RecoveryTest {
             assertEquals(0, j.expire("missing", 10));
             assertEquals(0, j.persist("missing"));
             assertEquals(0, j.xdel("missing", new StreamEntryID(1, 1)));
+            assertEquals(0, j.del("missing", "missing2"));
+            assertEquals(0, j.unlink("missing"));
             assertEquals(records, journalRecords(j), "writes that found no key were journaled");
 
             j.rpush("q", "a", "b");
@@ -186,7 +188,10 @@ class RecoveryTest {
             assertThrows(JedisDataException.class, () -> j.lpop("s"));
             assertEquals("b", j.lpop("q"));
             assertNull(j.lpop("q"));
-            assertEquals(records + 4, journalRecords(j), "RPUSH, two LPOPs that popped and the WRONGTYPE LPOP");
+            j.set("t", "y");
+            assertEquals(1, j.del("missing", "t"));
+            assertEquals(records + 6, journalRecords(j),
+                    "RPUSH, two LPOPs that popped, the WRONGTYPE LPOP, SET and a DEL that found one of its keys");
             digest = digest(j);
             before = state(j);
         }

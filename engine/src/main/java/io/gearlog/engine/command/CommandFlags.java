@@ -28,9 +28,9 @@ public final class CommandFlags {
     /** Not allowed from Python execute(). */
     public static final int NO_PYTHON = 1 << 16;
     /**
-     * A write whose only key is its first argument and which changes nothing, whatever its other arguments, when
-     * that key has no entry at all (LPOP, HDEL, EXPIRE...): it is not journaled then, as Redis does not propagate
-     * it to the AOF. A queue polled empty does not grow the journal.
+     * A write that changes nothing, whatever its other arguments, when none of its keys (by the spec's key
+     * positions) has an entry at all (LPOP, HDEL, EXPIRE, DEL...): it is not journaled then, as Redis does not
+     * propagate it to the AOF. A queue polled empty does not grow the journal.
      */
     public static final int NOOP_ON_MISSING_KEY = 1 << 17;
 

@@ -24,8 +24,8 @@ public final class KeyCommands {
     }
 
     static void register(CommandTable t) {
-        t.add("del", -2, WRITE, 1, -1, 1, KeyCommands::del);
-        t.add("unlink", -2, WRITE | FAST, 1, -1, 1, KeyCommands::del);
+        t.add("del", -2, WRITE | NOOP_ON_MISSING_KEY, 1, -1, 1, KeyCommands::del);
+        t.add("unlink", -2, WRITE | FAST | NOOP_ON_MISSING_KEY, 1, -1, 1, KeyCommands::del);
         t.add("exists", -2, READONLY | FAST, 1, -1, 1, KeyCommands::exists);
         t.add("touch", -2, READONLY | FAST, 1, -1, 1, KeyCommands::exists);
         t.add("type", 2, READONLY | FAST, 1, 1, 1, KeyCommands::type);
