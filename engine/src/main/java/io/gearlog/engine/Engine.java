@@ -791,26 +791,25 @@ public final class Engine {
 
     private void runCommand(Client c, CommandSpec spec, byte[][] argv, long now, long seed) {
         if (seed < 0) {
-            if (spec.has(CommandFlags.WRITE) && !spec.has(CommandFlags.SELF_JOURNALED) && shouldJournal()) {
+            boolean write = spec.has(CommandFlags.WRITE) && !spec.has(CommandFlags.SELF_JOURNALED) && shouldJournal();
+            if (write) {
                 String refusal = writeRefusal();
                 if (refusal != null) {
                     c.reply.error(refusal);
                     stats.totalErrorReplies++;
                     return;
                 }
-                if (spec.has(CommandFlags.NOOP_ON_MISSING_KEY) && noKeyStored(spec, argv, c.db)) {
-                    // finds no key and changes nothing: a record would replay as nothing (an entry that is only
-                    // logically expired is still journaled, since this command deletes it)
-                    seed = (++readSeed) ^ (now << 20);
-                } else {
-                    long idx = journalArgv(c.journalType, now, c.journalOrigin, c.db, argv);
-                    if (idx < 0) {
-                        c.reply.error(appendError(idx));
-                        stats.totalErrorReplies++;
-                        return;
-                    }
-                    seed = idx;
+            }
+            // a write that finds none of its keys changes nothing, so its record would replay as nothing (an entry
+            // that is only logically expired is still journaled, since the command deletes it)
+            if (write && !(spec.has(CommandFlags.NOOP_ON_MISSING_KEY) && noKeyStored(spec, argv, c.db))) {
+                long idx = journalArgv(c.journalType, now, c.journalOrigin, c.db, argv);
+                if (idx < 0) {
+                    c.reply.error(appendError(idx));
+                    stats.totalErrorReplies++;
+                    return;
                 }
+                seed = idx;
             } else {
                 seed = (++readSeed) ^ (now << 20);
             }
