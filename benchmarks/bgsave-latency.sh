@@ -9,6 +9,7 @@
 #   benchmarks/bgsave-latency.sh [-k keys] [-n pings] [-R rounds]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/benchmarks/lib.sh"
 
 KEYS=1000000
 PINGS=100000
@@ -32,7 +33,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+PORT=$(spare_port)
 
 "$ROOT/gearlog" --port "$PORT" --dir "$WORK/data" --save '' > "$WORK/gearlog.log" 2>&1 &
 SERVER=$!
@@ -46,7 +47,6 @@ latency() {
   redis-benchmark -p "$PORT" -c 1 -n "$PINGS" -t ping_inline 2>/dev/null | tr '\r' '\n' \
     | grep -A2 "latency summary" | tail -1
 }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 PID=$(redis-cli -p "$PORT" info server | tr -d '\r' | awk -F: '$1 == "process_id" {print $2}')
 load() {
   python3 - "$KEYS" <<'PY' | redis-cli -p "$PORT" --pipe > /dev/null

@@ -16,6 +16,7 @@
 # compilations, would blur the data's share by tens of megabytes; the data's layout does not depend on it.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/benchmarks/lib.sh"
 . "$ROOT/bin/common.sh"
 
 ELEMENTS=1000000
@@ -54,10 +55,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-spare_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 wait_ready() {
   local name=$1

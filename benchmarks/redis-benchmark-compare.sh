@@ -15,6 +15,7 @@
 # Every server gets a fresh temporary data directory and a spare port, and is stopped by its process id.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/benchmarks/lib.sh"
 
 REQUESTS=100000          # per measurement at -P 1
 PIPELINED=1000000        # per measurement at -P 16
@@ -53,10 +54,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-spare_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
 wait_ready() {
   local name=$1
   for _ in $(seq 1 600); do
@@ -89,11 +86,6 @@ implemented() {
   esac
   redis-cli -p "$port" del bench:probe bench:probe:s bench:probe:h bench:probe:z bench:probe:x >/dev/null
   ! echo "$reply" | grep -qi "err"
-}
-
-# CPU time (user + system, in clock ticks) a process has used so far.
-cpu_ticks() {
-  awk '{print $14 + $15}' "/proc/$1/stat"
 }
 
 # Prints "ops/s cpu-µs-per-op": the server's CPU time per request is steadier than ops/s on a shared machine.
