@@ -6,13 +6,13 @@ import io.gearlog.engine.ServerLog;
 import io.gearlog.engine.config.ServerConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -33,11 +33,14 @@ import java.util.concurrent.atomic.LongAdder;
 /** The TCP listener: Netty event loops that decode RESP and hand commands to the engine. */
 public final class GearlogServer implements AutoCloseable {
     /**
-     * Bytes asked for per socket read, always the same. Netty's adaptive size shrinks toward the last reads, and a
+     * Fewest bytes asked for per socket read. Netty's adaptive size otherwise shrinks toward the last reads, and a
      * read that exactly fills its buffer is followed by one more that finds nothing: with a pipelined batch whose
-     * size is one of its steps (16 PINGs, 224 bytes) that was every ninth batch.
+     * size is one of its steps (16 PINGs, 224 bytes) that was every ninth batch. Large requests still grow it to
+     * {@link #MAX_READ_BYTES}.
      */
-    static final int READ_BUFFER_BYTES = 16 * 1024;
+    static final int MIN_READ_BYTES = 16 * 1024;
+    static final int MAX_READ_BYTES = 64 * 1024;
+
     private final Engine engine;
     private final ServerConfig config;
     private final AtomicInteger connected = new AtomicInteger();
@@ -104,7 +107,8 @@ public final class GearlogServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BUFFER_BYTES))
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR,
+                        new AdaptiveRecvByteBufAllocator(MIN_READ_BYTES, MIN_READ_BYTES, MAX_READ_BYTES))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
