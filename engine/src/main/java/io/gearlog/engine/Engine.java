@@ -10,6 +10,7 @@ import io.gearlog.engine.keyspace.Database;
 import io.gearlog.engine.keyspace.Key;
 import io.gearlog.engine.keyspace.KeyModificationListener;
 import io.gearlog.engine.keyspace.Keyspace;
+import io.gearlog.engine.keyspace.SetValue;
 import io.gearlog.journal.FsyncPolicy;
 import io.gearlog.journal.JournalAppender;
 import io.gearlog.journal.JournalRecord;
@@ -789,6 +790,29 @@ public final class Engine {
         return true;
     }
 
+    /**
+     * Whether a set write finds the set at argv[1] already as it would leave it: holding every member it names
+     * ({@code all}) or none of them. A set with a TTL is not judged (the command may find it expired).
+     */
+    private boolean setUnchanged(byte[][] argv, int db, boolean all) {
+        if (argv.length < 3 || !(keyspace.db(db).peek(new Key(argv[1])) instanceof SetValue set) || set.hasExpire()) {
+            return false;
+        }
+        for (int i = 2; i < argv.length; i++) {
+            if (set.contains(argv[i]) != all) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A write that would change nothing is not journaled, as Redis does not propagate it to the AOF. */
+    private boolean changesNothing(CommandSpec spec, byte[][] argv, int db) {
+        return spec.has(CommandFlags.NOOP_ON_MISSING_KEY) && noKeyStored(spec, argv, db)
+                || spec.has(CommandFlags.NOOP_WHEN_ALL_MEMBERS_PRESENT) && setUnchanged(argv, db, true)
+                || spec.has(CommandFlags.NOOP_WHEN_NO_MEMBER_PRESENT) && setUnchanged(argv, db, false);
+    }
+
     private void runCommand(Client c, CommandSpec spec, byte[][] argv, long now, long seed) {
         if (seed < 0) {
             boolean write = spec.has(CommandFlags.WRITE) && !spec.has(CommandFlags.SELF_JOURNALED) && shouldJournal();
@@ -800,9 +824,9 @@ public final class Engine {
                     return;
                 }
             }
-            // a write that finds none of its keys changes nothing, so its record would replay as nothing (an entry
-            // that is only logically expired is still journaled, since the command deletes it)
-            if (write && !(spec.has(CommandFlags.NOOP_ON_MISSING_KEY) && noKeyStored(spec, argv, c.db))) {
+            // a write that changes nothing (it finds none of its keys, or a set already as it would leave it) would
+            // replay as nothing (an entry that is only logically expired is still journaled: the command deletes it)
+            if (write && !changesNothing(spec, argv, c.db)) {
                 long idx = journalArgv(c.journalType, now, c.journalOrigin, c.db, argv);
                 if (idx < 0) {
                     c.reply.error(appendError(idx));

@@ -202,6 +202,43 @@ class RecoveryTest {
         }
     }
 
+    @Test
+    void setWritesThatChangeNothingAreNotJournaledAndTheStateRestartsTheSame() {
+        String digest;
+        try (TestServer s = start(); Jedis j = s.jedis()) {
+            assertEquals(3, j.sadd("tags", "a", "b", "c"));
+            assertEquals(2, j.sadd("ints", "1", "2"));
+            assertEquals(2, j.sadd("ttl", "a", "b"));
+            assertEquals(1, j.pexpire("ttl", 600_000));
+            j.set("str", "x");
+            long records = journalRecords(j);
+            assertEquals(0, j.sadd("tags", "a"));
+            assertEquals(0, j.sadd("tags", "c", "b", "a", "a"));
+            assertEquals(0, j.sadd("ints", "2", "1"));
+            assertEquals(0, j.srem("tags", "x", "y"));
+            assertEquals(0, j.srem("ints", "3", "01", "a"));
+            assertEquals(records, journalRecords(j), "set writes that changed nothing were journaled");
+
+            assertEquals(1, j.sadd("tags", "a", "d"));
+            assertEquals(1, j.sadd("ints", "3"));
+            assertEquals(1, j.srem("tags", "x", "b"));
+            assertEquals(0, j.sadd("ttl", "a"));
+            assertEquals(0, j.srem("ttl", "z"));
+            assertThrows(JedisDataException.class, () -> j.sadd("str", "a"));
+            assertEquals(records + 6, journalRecords(j),
+                    "three set writes that changed their set, two on a set with a TTL, and the WRONGTYPE SADD");
+            digest = digest(j);
+        }
+        try (TestServer s = start(); Jedis j = s.jedis()) {
+            assertEquals(digest, digest(j));
+            assertEquals("x", j.get("str"));
+            assertEquals(java.util.Set.of("a", "c", "d"), j.smembers("tags"));
+            assertEquals(java.util.Set.of("1", "2", "3"), j.smembers("ints"));
+            assertEquals(java.util.Set.of("a", "b"), j.smembers("ttl"));
+            assertTrue(j.pttl("ttl") > 0);
+        }
+    }
+
     private static long journalRecords(Jedis j) {
         return Long.parseLong(info(j, "stats").get("journal_records"));
     }
