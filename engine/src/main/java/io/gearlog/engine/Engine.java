@@ -7,10 +7,13 @@ import io.gearlog.engine.commands.Commands;
 import io.gearlog.engine.config.ServerConfig;
 import io.gearlog.engine.keyspace.BatchTouch;
 import io.gearlog.engine.keyspace.Database;
+import io.gearlog.engine.keyspace.HashValue;
 import io.gearlog.engine.keyspace.Key;
 import io.gearlog.engine.keyspace.KeyModificationListener;
 import io.gearlog.engine.keyspace.Keyspace;
+import io.gearlog.engine.keyspace.RValue;
 import io.gearlog.engine.keyspace.SetValue;
+import io.gearlog.engine.keyspace.ZSetValue;
 import io.gearlog.journal.FsyncPolicy;
 import io.gearlog.journal.JournalAppender;
 import io.gearlog.journal.JournalRecord;
@@ -791,15 +794,27 @@ public final class Engine {
     }
 
     /**
-     * Whether a set write finds the set at argv[1] already as it would leave it: holding every member it names
-     * ({@code all}) or none of them. A set with a TTL is not judged (the command may find it expired).
+     * Whether a write to the set, hash or sorted set at argv[1] finds it already as it would leave it: holding every
+     * member (or field) it names ({@code all}) or none of them. A value with a TTL is not judged (the command may find
+     * it expired). A value of another type makes the command fail with WRONGTYPE, which changes nothing either.
      */
-    private boolean setUnchanged(byte[][] argv, int db, boolean all) {
-        if (argv.length < 3 || !(keyspace.db(db).peek(new Key(argv[1])) instanceof SetValue set) || set.hasExpire()) {
+    private boolean collectionUnchanged(byte[][] argv, int db, boolean all) {
+        RValue v = argv.length < 3 ? null : keyspace.db(db).peek(new Key(argv[1]));
+        if (v == null || v.hasExpire()) {
             return false;
         }
         for (int i = 2; i < argv.length; i++) {
-            if (set.contains(argv[i]) != all) {
+            boolean held;
+            if (v instanceof SetValue set) {
+                held = set.contains(argv[i]);
+            } else if (v instanceof HashValue hash) {
+                held = hash.contains(argv[i]);
+            } else if (v instanceof ZSetValue zset) {
+                held = !Double.isNaN(zset.score(argv[i]));
+            } else {
+                return false;
+            }
+            if (held != all) {
                 return false;
             }
         }
@@ -809,8 +824,8 @@ public final class Engine {
     /** A write that would change nothing is not journaled, as Redis does not propagate it to the AOF. */
     private boolean changesNothing(CommandSpec spec, byte[][] argv, int db) {
         return spec.has(CommandFlags.NOOP_ON_MISSING_KEY) && noKeyStored(spec, argv, db)
-                || spec.has(CommandFlags.NOOP_WHEN_ALL_MEMBERS_PRESENT) && setUnchanged(argv, db, true)
-                || spec.has(CommandFlags.NOOP_WHEN_NO_MEMBER_PRESENT) && setUnchanged(argv, db, false);
+                || spec.has(CommandFlags.NOOP_WHEN_ALL_MEMBERS_PRESENT) && collectionUnchanged(argv, db, true)
+                || spec.has(CommandFlags.NOOP_WHEN_NO_MEMBER_PRESENT) && collectionUnchanged(argv, db, false);
     }
 
     private void runCommand(Client c, CommandSpec spec, byte[][] argv, long now, long seed) {
@@ -824,7 +839,7 @@ public final class Engine {
                     return;
                 }
             }
-            // a write that changes nothing (it finds none of its keys, or a set already as it would leave it) would
+            // a write that changes nothing (it finds none of its keys, or a collection as it would leave it) would
             // replay as nothing (an entry that is only logically expired is still journaled: the command deletes it)
             if (write && !changesNothing(spec, argv, c.db)) {
                 long idx = journalArgv(c.journalType, now, c.journalOrigin, c.db, argv);

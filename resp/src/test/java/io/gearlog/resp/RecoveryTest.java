@@ -203,7 +203,7 @@ class RecoveryTest {
     }
 
     @Test
-    void setWritesThatChangeNothingAreNotJournaledAndTheStateRestartsTheSame() {
+    void collectionWritesThatChangeNothingAreNotJournaledAndTheStateRestartsTheSame() {
         String digest;
         try (TestServer s = start(); Jedis j = s.jedis()) {
             assertEquals(3, j.sadd("tags", "a", "b", "c"));
@@ -211,13 +211,17 @@ class RecoveryTest {
             assertEquals(2, j.sadd("ttl", "a", "b"));
             assertEquals(1, j.pexpire("ttl", 600_000));
             j.set("str", "x");
+            assertEquals(2, j.hset("h", Map.of("f", "1", "g", "2")));
+            assertEquals(2, j.zadd("z", Map.of("m", 1.0, "n", 2.0)));
             long records = journalRecords(j);
             assertEquals(0, j.sadd("tags", "a"));
             assertEquals(0, j.sadd("tags", "c", "b", "a", "a"));
             assertEquals(0, j.sadd("ints", "2", "1"));
             assertEquals(0, j.srem("tags", "x", "y"));
             assertEquals(0, j.srem("ints", "3", "01", "a"));
-            assertEquals(records, journalRecords(j), "set writes that changed nothing were journaled");
+            assertEquals(0, j.hdel("h", "x", "1"));
+            assertEquals(0, j.zrem("z", "x", "1.0"));
+            assertEquals(records, journalRecords(j), "writes that changed nothing were journaled");
 
             assertEquals(1, j.sadd("tags", "a", "d"));
             assertEquals(1, j.sadd("ints", "3"));
@@ -225,8 +229,10 @@ class RecoveryTest {
             assertEquals(0, j.sadd("ttl", "a"));
             assertEquals(0, j.srem("ttl", "z"));
             assertThrows(JedisDataException.class, () -> j.sadd("str", "a"));
-            assertEquals(records + 6, journalRecords(j),
-                    "three set writes that changed their set, two on a set with a TTL, and the WRONGTYPE SADD");
+            assertEquals(1, j.hdel("h", "x", "f"));
+            assertEquals(1, j.zrem("z", "n", "x"));
+            assertEquals(records + 8, journalRecords(j), "three set writes that changed their set, two on a set with"
+                    + " a TTL, the WRONGTYPE SADD, and an HDEL and a ZREM that removed one of theirs");
             digest = digest(j);
         }
         try (TestServer s = start(); Jedis j = s.jedis()) {
@@ -236,6 +242,8 @@ class RecoveryTest {
             assertEquals(java.util.Set.of("1", "2", "3"), j.smembers("ints"));
             assertEquals(java.util.Set.of("a", "b"), j.smembers("ttl"));
             assertTrue(j.pttl("ttl") > 0);
+            assertEquals(Map.of("g", "2"), j.hgetAll("h"));
+            assertEquals(List.of("m"), j.zrange("z", 0, -1));
         }
     }
 

@@ -35,10 +35,13 @@ public final class CommandFlags {
     public static final int NOOP_ON_MISSING_KEY = 1 << 17;
     /**
      * A write to the set at its first argument that changes nothing when the set already holds every member it
-     * names (SADD): not journaled then, as Redis does not propagate it. A set with a TTL is always journaled.
+     * names (SADD): not journaled then, as Redis does not propagate it. A value with a TTL is always journaled.
      */
     public static final int NOOP_WHEN_ALL_MEMBERS_PRESENT = 1 << 18;
-    /** The same for a write that changes nothing when the set holds none of the members it names (SREM). */
+    /**
+     * The same for a write that changes nothing when the set, hash or sorted set at its first argument holds none
+     * of the members or fields it names (SREM, HDEL, ZREM).
+     */
     public static final int NOOP_WHEN_NO_MEMBER_PRESENT = 1 << 19;
 
     private CommandFlags() {
