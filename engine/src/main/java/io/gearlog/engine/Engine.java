@@ -795,12 +795,19 @@ public final class Engine {
 
     /**
      * Whether a write to the set, hash or sorted set at argv[1] finds it already as it would leave it: holding every
-     * member (or field) it names ({@code all}) or none of them. A value with a TTL is not judged (the command may find
-     * it expired). A value of another type makes the command fail with WRONGTYPE, which changes nothing either.
+     * member (or field) it names ({@code all}) or none of them, which a missing key does too. A value with a TTL is
+     * not judged (the command may find it expired). A value of another type makes the command fail with WRONGTYPE,
+     * which changes nothing either.
      */
     private boolean collectionUnchanged(byte[][] argv, int db, boolean all) {
-        RValue v = argv.length < 3 ? null : keyspace.db(db).peek(new Key(argv[1]));
-        if (v == null || v.hasExpire()) {
+        if (argv.length < 3) {
+            return false;
+        }
+        RValue v = keyspace.db(db).peek(new Key(argv[1]));
+        if (v == null) {
+            return !all;
+        }
+        if (v.hasExpire()) {
             return false;
         }
         for (int i = 2; i < argv.length; i++) {

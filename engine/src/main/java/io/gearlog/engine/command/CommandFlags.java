@@ -29,7 +29,7 @@ public final class CommandFlags {
     public static final int NO_PYTHON = 1 << 16;
     /**
      * A write that changes nothing, whatever its other arguments, when none of its keys (by the spec's key
-     * positions) has an entry at all (LPOP, HDEL, EXPIRE, DEL...): it is not journaled then, as Redis does not
+     * positions) has an entry at all (LPOP, GETDEL, EXPIRE, DEL...): it is not journaled then, as Redis does not
      * propagate it to the AOF. A queue polled empty does not grow the journal.
      */
     public static final int NOOP_ON_MISSING_KEY = 1 << 17;
@@ -40,7 +40,7 @@ public final class CommandFlags {
     public static final int NOOP_WHEN_ALL_MEMBERS_PRESENT = 1 << 18;
     /**
      * The same for a write that changes nothing when the set, hash or sorted set at its first argument holds none
-     * of the members or fields it names (SREM, HDEL, ZREM).
+     * of the members or fields it names, or does not exist (SREM, HDEL, ZREM): one probe of the key serves both.
      */
     public static final int NOOP_WHEN_NO_MEMBER_PRESENT = 1 << 19;
 

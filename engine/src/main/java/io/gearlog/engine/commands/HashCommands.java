@@ -41,8 +41,7 @@ final class HashCommands {
         t.add("hsetnx", 4, WRITE | DENYOOM | FAST, 1, 1, 1, HashCommands::hsetnx);
         t.add("hget", 3, READONLY | FAST, 1, 1, 1, HashCommands::hget);
         t.add("hmget", -3, READONLY | FAST, 1, 1, 1, HashCommands::hmget);
-        t.add("hdel", -3, WRITE | FAST | NOOP_ON_MISSING_KEY | NOOP_WHEN_NO_MEMBER_PRESENT, 1, 1, 1,
-                HashCommands::hdel);
+        t.add("hdel", -3, WRITE | FAST | NOOP_WHEN_NO_MEMBER_PRESENT, 1, 1, 1, HashCommands::hdel);
         t.add("hexists", 3, READONLY | FAST, 1, 1, 1, HashCommands::hexists);
         t.add("hlen", 2, READONLY | FAST, 1, 1, 1, HashCommands::hlen);
         t.add("hstrlen", 3, READONLY | FAST, 1, 1, 1, HashCommands::hstrlen);

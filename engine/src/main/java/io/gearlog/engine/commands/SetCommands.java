@@ -31,8 +31,7 @@ final class SetCommands {
 
     static void register(CommandTable t) {
         t.add("sadd", -3, WRITE | DENYOOM | FAST | NOOP_WHEN_ALL_MEMBERS_PRESENT, 1, 1, 1, SetCommands::sadd);
-        t.add("srem", -3, WRITE | FAST | NOOP_ON_MISSING_KEY | NOOP_WHEN_NO_MEMBER_PRESENT, 1, 1, 1,
-                SetCommands::srem);
+        t.add("srem", -3, WRITE | FAST | NOOP_WHEN_NO_MEMBER_PRESENT, 1, 1, 1, SetCommands::srem);
         t.add("smembers", 2, READONLY, 1, 1, 1, SetCommands::smembers);
         t.add("sismember", 3, READONLY | FAST, 1, 1, 1, SetCommands::sismember);
         t.add("smismember", -3, READONLY | FAST, 1, 1, 1, SetCommands::smismember);

@@ -52,8 +52,7 @@ public final class SortedSetCommands {
     static void register(CommandTable t) {
         t.add("zadd", -4, WRITE | DENYOOM | FAST, 1, 1, 1, ctx -> zadd(ctx, 0));
         t.add("zincrby", 4, WRITE | DENYOOM | FAST, 1, 1, 1, ctx -> zadd(ctx, Z_INCR));
-        t.add("zrem", -3, WRITE | FAST | NOOP_ON_MISSING_KEY | NOOP_WHEN_NO_MEMBER_PRESENT, 1, 1, 1,
-                SortedSetCommands::zrem);
+        t.add("zrem", -3, WRITE | FAST | NOOP_WHEN_NO_MEMBER_PRESENT, 1, 1, 1, SortedSetCommands::zrem);
         t.add("zscore", 3, READONLY | FAST, 1, 1, 1, SortedSetCommands::zscore);
         t.add("zmscore", -3, READONLY | FAST, 1, 1, 1, SortedSetCommands::zmscore);
         t.add("zcard", 2, READONLY | FAST, 1, 1, 1, SortedSetCommands::zcard);
