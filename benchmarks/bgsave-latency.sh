@@ -58,17 +58,11 @@ for i in range(int(sys.argv[1])):
     out.write(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (len(k), k, len(v), v))
 PY
 }
-await_idle() {
-  for _ in $(seq 1 60); do
-    c0=$(cpu_ticks "$PID"); sleep 2; c1=$(cpu_ticks "$PID")
-    [ $((c1 - c0)) -lt 10 ] && break
-  done
-}
 echo "PING latency in ms, one client, $PINGS pings each; $KEYS keys written before each round"
 echo "                 avg       min       p50       p95       p99       max"
 for round in $(seq 1 "$ROUNDS"); do
   load
-  await_idle
+  wait_idle "$PID"
   echo "idle    $(latency)"
   redis-cli -p "$PORT" bgsave >/dev/null
   echo "BGSAVE  $(latency)"

@@ -56,17 +56,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_ready() {
-  local name=$1
-  for _ in $(seq 1 900); do
-    if redis-cli -p "${PORT[$name]}" ping 2>/dev/null | grep -q PONG; then return 0; fi
-    if ! kill -0 "${PID[$name]}" 2>/dev/null; then echo "$0: $name died" >&2; cat "$WORK/$name.log" >&2; exit 1; fi
-    sleep 0.2
-  done
-  echo "$0: $name did not answer" >&2
-  exit 1
-}
-
 start_servers() {
   rm -rf "$WORK/gearlog-data" "$WORK/redis-data"
   mkdir -p "$WORK/gearlog-data" "$WORK/redis-data"
@@ -78,8 +67,8 @@ start_servers() {
   redis-server --port "${PORT[redis]}" --dir "$WORK/redis-data" --save '' --appendonly no --daemonize no \
     --loglevel warning > "$WORK/redis.log" 2>&1 &
   PID[redis]=$!
-  wait_ready gearlog
-  wait_ready redis
+  wait_ready gearlog 900
+  wait_ready redis 900
 }
 
 info_field() {  # port section field

@@ -44,26 +44,7 @@ done
 
 WORK="$(mktemp -d -t gearlog-bench.XXXXXX)"
 declare -A PID PORT
-cleanup() {
-  local name
-  for name in "${!PID[@]}"; do
-    kill "${PID[$name]}" 2>/dev/null || true
-    wait "${PID[$name]}" 2>/dev/null || true
-  done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-wait_ready() {
-  local name=$1
-  for _ in $(seq 1 600); do
-    if redis-cli -p "${PORT[$name]}" ping 2>/dev/null | grep -q PONG; then return 0; fi
-    if ! kill -0 "${PID[$name]}" 2>/dev/null; then echo "$0: $name died" >&2; cat "$WORK/$name.log" >&2; exit 1; fi
-    sleep 0.2
-  done
-  echo "$0: $name did not answer" >&2
-  exit 1
-}
+trap stop_servers EXIT
 
 # The arguments of one measurement; XADD has no built-in redis-benchmark 7.0 test, so it is an explicit command.
 bench_args() {
@@ -127,11 +108,8 @@ for t in ${TESTS//,/ }; do
   measure gearlog "$t" 1 >/dev/null
 done
 redis-cli -p "${PORT[gearlog]}" flushall >/dev/null
-# GraalPy warms its contexts and compiles in the background after startup: measure once the server is idle
-for _ in $(seq 1 60); do
-  c0=$(cpu_ticks "${PID[gearlog]}"); sleep 2; c1=$(cpu_ticks "${PID[gearlog]}")
-  [ $((c1 - c0)) -lt 10 ] && break
-done
+# measure once the server's background start-up work is done
+wait_idle "${PID[gearlog]}"
 
 : > "$WORK/results.csv"
 for t in ${TESTS//,/ }; do

@@ -34,15 +34,7 @@ fi
 
 WORK="$(mktemp -d -t gearlog-syscalls.XXXXXX)"
 declare -A PID PORT
-cleanup() {
-  local name
-  for name in "${!PID[@]}"; do
-    kill "${PID[$name]}" 2>/dev/null || true
-    wait "${PID[$name]}" 2>/dev/null || true
-  done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+trap stop_servers EXIT
 
 PORT[gearlog]=$(spare_port)
 "$ROOT/gearlog" --port "${PORT[gearlog]}" --dir "$WORK/gearlog" --save '' --loglevel warning > "$WORK/gearlog.log" 2>&1 &
@@ -52,13 +44,7 @@ mkdir -p "$WORK/redis"
 redis-server --port "${PORT[redis]}" --dir "$WORK/redis" --save '' --appendonly no --daemonize no \
   --loglevel warning > "$WORK/redis.log" 2>&1 &
 PID[redis]=$!
-for name in gearlog redis; do
-  for _ in $(seq 1 600); do
-    redis-cli -p "${PORT[$name]}" ping 2>/dev/null | grep -q PONG && break
-    kill -0 "${PID[$name]}" 2>/dev/null || { echo "$0: $name died" >&2; cat "$WORK/$name.log" >&2; exit 1; }
-    sleep 0.2
-  done
-done
+for name in gearlog redis; do wait_ready "$name"; done
 
 bench() {
   redis-benchmark -p "${PORT[$1]}" -q --csv -n "$REQUESTS" -c "$CLIENTS" -P "$PIPELINE" -r 100000 -t "$2" 2>/dev/null |
@@ -67,6 +53,7 @@ bench() {
 
 echo "warming up Gearlog" >&2
 for t in ${TESTS//,/ }; do bench gearlog "$t" >/dev/null; bench gearlog "$t" >/dev/null; done
+wait_idle "${PID[gearlog]}"
 
 EVENTS="syscalls:sys_enter_read,syscalls:sys_enter_recvfrom,syscalls:sys_enter_write,syscalls:sys_enter_sendto"
 EVENTS+=",syscalls:sys_enter_writev,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_epoll_pwait"
