@@ -17,6 +17,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SelectStrategyFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -26,6 +27,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 import java.net.InetSocketAddress;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -79,11 +81,15 @@ public final class GearlogServer implements AutoCloseable {
             return;
         }
         epoll = Epoll.isAvailable();
-        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        // the loops that serve connections poll a moment before sleeping; the accepting loop just sleeps
+        SelectStrategyFactory polling = () -> new BusyPollSelectStrategy(config);
+        IoHandlerFactory serving = epoll ? EpollIoHandler.newFactory(0, polling)
+                : NioIoHandler.newFactory(SelectorProvider.provider(), polling);
+        IoHandlerFactory accepting = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         transport = epoll ? "epoll" : "nio";
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-        boss = new MultiThreadIoEventLoopGroup(1, factory);
-        workers = new MultiThreadIoEventLoopGroup(threads, factory);
+        boss = new MultiThreadIoEventLoopGroup(1, accepting);
+        workers = new MultiThreadIoEventLoopGroup(threads, serving);
         engineLoop = workers.next();
     }
 

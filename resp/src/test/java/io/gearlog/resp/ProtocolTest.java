@@ -62,6 +62,59 @@ class ProtocolTest {
     }
 
     @Test
+    void clientsAreServedInOrderWithBusyPollingOffAtItsDefaultAndAtItsLongest() throws Exception {
+        try (Jedis admin = server.jedis()) {
+            assertEquals(java.util.Map.of("busy-poll-us", "20"), admin.configGet("busy-poll-us"));
+            JedisDataException tooLong = assertThrows(JedisDataException.class, () -> admin.configSet("busy-poll-us", "1001"));
+            assertEquals("ERR CONFIG SET failed (possibly related to argument 'busy-poll-us') - argument must be between 0 "
+                    + "and 1000 inclusive", tooLong.getMessage());
+            for (String micros : List.of("0", "1000", "20")) {
+                assertEquals("OK", admin.configSet("busy-poll-us", micros));
+                assertEquals(java.util.Map.of("busy-poll-us", micros), admin.configGet("busy-poll-us"));
+                List<Thread> clients = new ArrayList<>();
+                List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+                for (int c = 0; c < 4; c++) {
+                    String key = "poll-" + micros + "-" + c;
+                    Thread t = new Thread(() -> {
+                        try (Jedis j = server.jedis()) {
+                            for (int round = 0; round < 50; round++) {
+                                Pipeline p = j.pipelined();
+                                List<Response<Long>> rs = new ArrayList<>();
+                                for (int i = 0; i < 16; i++) {
+                                    rs.add(p.incr(key));
+                                }
+                                p.sync();
+                                for (int i = 0; i < 16; i++) {
+                                    assertEquals(round * 16 + i + 1, rs.get(i).get());
+                                }
+                                assertEquals(String.valueOf(round * 16 + 16), j.get(key));
+                            }
+                        } catch (Throwable e) {
+                            failures.add(e);
+                        }
+                    });
+                    t.start();
+                    clients.add(t);
+                }
+                // a reply that comes back to the loop from another thread (a Python worker) while it polls
+                Object counted = admin.sendCommand(() -> redis.clients.jedis.util.SafeEncoder.encode("RG.PYEXECUTE"),
+                        "GB().filter(lambda r: r['key'].startswith('poll-" + micros + "-')).count().run()");
+                for (Thread t : clients) {
+                    t.join(60_000);
+                }
+                assertEquals(List.of(), failures);
+                List<?> reply = (List<?>) counted;
+                List<?> results = (List<?>) reply.get(0);
+                assertEquals(List.of(), reply.get(1));
+                assertEquals(1, results.size());
+                // the clients create their keys while the count runs: any of 0 to 4 of them
+                assertTrue(new String((byte[]) results.get(0)).matches("[0-4]"), new String((byte[]) results.get(0)));
+                assertEquals(4L, admin.keys("poll-" + micros + "-*").size());
+            }
+        }
+    }
+
+    @Test
     void aPipelinedBatchOfMixedCommandsAcrossDatabasesRepliesAsRunOneByOne() {
         try (Jedis j = server.jedis()) {
             Pipeline p = j.pipelined();

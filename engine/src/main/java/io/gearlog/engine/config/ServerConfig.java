@@ -41,6 +41,8 @@ public final class ServerConfig {
     public volatile int slowlogMaxLen = 128;
     public volatile long protoMaxBulkLen = 512L * 1024 * 1024;
     public volatile long clientQueryBufferLimit = 1024L * 1024 * 1024;
+    /** How long a network thread that was busy a moment ago polls for ready connections before it sleeps. */
+    public volatile long busyPollMicros = 20;
     public volatile long maxmemory;
     public volatile String maxmemoryPolicy = "noeviction";
     public volatile int hashMaxListpackEntries = 512;
@@ -112,6 +114,7 @@ public final class ServerConfig {
         integer("slowlog-max-len", true, 0, Integer.MAX_VALUE, () -> slowlogMaxLen, v -> slowlogMaxLen = (int) (long) v);
         memory("proto-max-bulk-len", true, 1024 * 1024, Long.MAX_VALUE, () -> protoMaxBulkLen, v -> protoMaxBulkLen = v);
         memory("client-query-buffer-limit", true, 1024 * 1024, Long.MAX_VALUE, () -> clientQueryBufferLimit, v -> clientQueryBufferLimit = v);
+        integer("busy-poll-us", true, 0, 1000, () -> busyPollMicros, v -> busyPollMicros = v);
         memory("maxmemory", true, 0, Long.MAX_VALUE, () -> maxmemory, v -> maxmemory = v);
         add("maxmemory-policy", true, () -> maxmemoryPolicy, v -> {
             if (!v.equalsIgnoreCase("noeviction")) {
