@@ -8,9 +8,12 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.util.SafeEncoder;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,15 +67,15 @@ class ProtocolTest {
     @Test
     void clientsAreServedInOrderWithBusyPollingOffAtItsDefaultAndAtItsLongest() throws Exception {
         try (Jedis admin = server.jedis()) {
-            assertEquals(java.util.Map.of("busy-poll-us", "20"), admin.configGet("busy-poll-us"));
+            assertEquals(Map.of("busy-poll-us", "20"), admin.configGet("busy-poll-us"));
             JedisDataException tooLong = assertThrows(JedisDataException.class, () -> admin.configSet("busy-poll-us", "1001"));
             assertEquals("ERR CONFIG SET failed (possibly related to argument 'busy-poll-us') - argument must be between 0 "
                     + "and 1000 inclusive", tooLong.getMessage());
             for (String micros : List.of("0", "1000", "20")) {
                 assertEquals("OK", admin.configSet("busy-poll-us", micros));
-                assertEquals(java.util.Map.of("busy-poll-us", micros), admin.configGet("busy-poll-us"));
+                assertEquals(Map.of("busy-poll-us", micros), admin.configGet("busy-poll-us"));
                 List<Thread> clients = new ArrayList<>();
-                List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+                List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
                 for (int c = 0; c < 4; c++) {
                     String key = "poll-" + micros + "-" + c;
                     Thread t = new Thread(() -> {
@@ -97,7 +100,7 @@ class ProtocolTest {
                     clients.add(t);
                 }
                 // a reply that comes back to the loop from another thread (a Python worker) while it polls
-                Object counted = admin.sendCommand(() -> redis.clients.jedis.util.SafeEncoder.encode("RG.PYEXECUTE"),
+                Object counted = admin.sendCommand(() -> SafeEncoder.encode("RG.PYEXECUTE"),
                         "GB().filter(lambda r: r['key'].startswith('poll-" + micros + "-')).count().run()");
                 for (Thread t : clients) {
                     t.join(60_000);
