@@ -3,6 +3,7 @@ package io.gearlog.resp;
 import io.gearlog.engine.Client;
 import io.gearlog.engine.ClientOutbound;
 import io.gearlog.engine.Engine;
+import io.gearlog.engine.ServerLog;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -79,6 +80,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Cli
     @Override
     public void malformed(RespDecoder.ProtocolError e) {
         protocolError = "Protocol error: " + e.message();
+    }
+
+    @Override
+    public void queryBufferFull(long bytes, String head) {
+        // as redis-server: no reply, none of this read's requests run, and the log names the client
+        batch.clear();
+        ServerLog.warning("Closing client that reached max query buffer length: id=" + client.id + " addr=" + remote
+                + " laddr=" + local + " qbuf=" + bytes + " (qbuf initial bytes: " + head + ")");
+        channel.close();
     }
 
     @Override

@@ -120,7 +120,7 @@ public final class GearlogServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ClientConnection conn = new ClientConnection(engine, GearlogServer.this);
                         ch.pipeline().addLast(inputCounter, new RespDecoder(() -> config.protoMaxBulkLen,
-                                () -> conn.client().authHint || config.requirepass.isEmpty(), conn), conn);
+                                () -> config.clientQueryBufferLimit, () -> conn.client().authHint || config.requirepass.isEmpty(), conn), conn);
                     }
                 });
         engine.execute(() -> {

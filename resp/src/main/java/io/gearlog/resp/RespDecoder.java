@@ -30,6 +30,12 @@ public final class RespDecoder extends ByteToMessageDecoder {
 
         /** A malformed request: nothing more is decoded on this channel. */
         void malformed(ProtocolError error);
+
+        /**
+         * The request being received holds more unparsed bytes than {@code client-query-buffer-limit}: nothing more
+         * is decoded on this channel. {@code head} is the start of those bytes, quoted for the log.
+         */
+        void queryBufferFull(long bytes, String head);
     }
 
     /** Longest inline request, and longest count line of a multibulk, as PROTO_INLINE_MAX_SIZE. */
@@ -43,6 +49,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
     static final byte[][] EMPTY = new byte[0][];
 
     private final LongSupplier maxBulk;
+    private final LongSupplier queryBufferLimit;
     private final BooleanSupplier authenticated;
     private final RequestSink sink;
     private boolean failed;
@@ -62,8 +69,10 @@ public final class RespDecoder extends ByteToMessageDecoder {
     private byte[] bulk;
     private int bulkFilled;
 
-    public RespDecoder(LongSupplier maxBulk, BooleanSupplier authenticated, RequestSink sink) {
+    public RespDecoder(LongSupplier maxBulk, LongSupplier queryBufferLimit, BooleanSupplier authenticated,
+            RequestSink sink) {
         this.maxBulk = maxBulk;
+        this.queryBufferLimit = queryBufferLimit;
         this.authenticated = authenticated;
         this.sink = sink;
     }
@@ -77,6 +86,18 @@ public final class RespDecoder extends ByteToMessageDecoder {
         while (in.isReadable()) {
             Object r = decodeOne(in);
             if (r == null) {
+                // as redis-server's query buffer: the unparsed bytes of the request being received, a large bulk's
+                // arrived bytes included
+                long pending = in.readableBytes() + (bulk != null ? bulkFilled : 0L);
+                if (pending > queryBufferLimit.getAsLong()) {
+                    String head = bulk != null ? quote(bulk, 0, Math.min(bulkFilled, QUOTED_HEAD))
+                            : quote(in, in.readerIndex(), Math.min(in.readableBytes(), QUOTED_HEAD));
+                    failed = true;
+                    args = null;
+                    bulk = null;
+                    in.skipBytes(in.readableBytes());
+                    sink.queryBufferFull(pending, head);
+                }
                 return;
             }
             if (r instanceof ProtocolError e) {
@@ -184,6 +205,38 @@ public final class RespDecoder extends ByteToMessageDecoder {
         args = null;
         argsLeft = -1;
         return argv;
+    }
+
+    /** Bytes of a request quoted in the log line of a client over its query buffer limit, as redis-server logs. */
+    private static final int QUOTED_HEAD = 64;
+
+    private static String quote(ByteBuf in, int at, int n) {
+        byte[] b = new byte[n];
+        in.getBytes(at, b);
+        return quote(b, 0, n);
+    }
+
+    /** Double-quoted, with \r, \n, \t, \", \\ and \xHH for other bytes outside printable ASCII. */
+    static String quote(byte[] b, int from, int n) {
+        StringBuilder sb = new StringBuilder(n + 2).append('"');
+        for (int i = from; i < from + n; i++) {
+            int c = b[i] & 0xff;
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '"' -> sb.append("\\\"");
+                case '\r' -> sb.append("\\r");
+                case '\n' -> sb.append("\\n");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c >= 0x20 && c < 0x7f) {
+                        sb.append((char) c);
+                    } else {
+                        sb.append(String.format("\\x%02x", c));
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
     }
 
     /** Whether the next {@code b.length} readable bytes of {@code in} are {@code b}. */

@@ -10,12 +10,14 @@ import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.util.SafeEncoder;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** RESP over a real socket: inline commands, pipelines, malformed input. */
@@ -194,6 +196,35 @@ class ProtocolTest {
             assertEquals("+OK", c.line());
             assertEquals("$3", c.line());
             assertEquals("yes", c.line());
+        }
+    }
+
+    @Test
+    void aClientWhoseRequestPassesTheQueryBufferLimitIsClosedWithoutAReplyAndItsRequestDoesNotRun() throws Exception {
+        try (Jedis admin = server.jedis()) {
+            assertEquals("OK", admin.configSet("client-query-buffer-limit", "1mb"));
+            try {
+                assertEquals(Map.of("client-query-buffer-limit", "1048576"), admin.configGet("client-query-buffer-limit"));
+                try (RawConnection big = new RawConnection(server.port())) {
+                    big.send("*1\r\n$4\r\nPING\r\n*3\r\n$3\r\nSET\r\n$6\r\nbigbuf\r\n$2000000\r\n");
+                    assertEquals("+PONG", big.line());
+                    try {
+                        for (int i = 0; i < 11; i++) {
+                            big.send(new byte[100_000]);
+                        }
+                    } catch (IOException closedWhileSending) {
+                        // the server may close the connection before the last bytes are sent
+                    }
+                    assertTrue(big.closedByServer());
+                }
+                assertNull(admin.get("bigbuf"));
+                assertEquals("PONG", admin.ping());
+                // below the limit a value of almost a megabyte is stored as usual
+                assertEquals("OK", admin.set("bigbuf", "v".repeat(1_000_000)));
+                assertEquals(1_000_000, admin.strlen("bigbuf"));
+            } finally {
+                admin.configSet("client-query-buffer-limit", "1gb");
+            }
         }
     }
 

@@ -25,22 +25,32 @@ class RespDecoderTest {
     private final List<ByteBuf> fed = new ArrayList<>();
     private boolean authenticated = true;
     private long maxBulk = 512L * 1024 * 1024;
+    private long queryBufferLimit = 1024L * 1024 * 1024;
+
+    private record QueryBufferFull(long bytes, String head) {
+    }
 
     /** What the decoder handed over, in order: argv arrays and protocol errors. */
     private final List<Object> decoded = new ArrayList<>();
 
     private EmbeddedChannel channel() {
-        return new EmbeddedChannel(new RespDecoder(() -> maxBulk, () -> authenticated, new RespDecoder.RequestSink() {
-            @Override
-            public void request(byte[][] argv) {
-                decoded.add(argv);
-            }
+        return new EmbeddedChannel(new RespDecoder(() -> maxBulk, () -> queryBufferLimit, () -> authenticated,
+                new RespDecoder.RequestSink() {
+                    @Override
+                    public void request(byte[][] argv) {
+                        decoded.add(argv);
+                    }
 
-            @Override
-            public void malformed(RespDecoder.ProtocolError error) {
-                decoded.add(error);
-            }
-        }));
+                    @Override
+                    public void malformed(RespDecoder.ProtocolError error) {
+                        decoded.add(error);
+                    }
+
+                    @Override
+                    public void queryBufferFull(long bytes, String head) {
+                        decoded.add(new QueryBufferFull(bytes, head));
+                    }
+                }));
     }
 
     private void feed(EmbeddedChannel ch, byte[] bytes) {
@@ -250,6 +260,45 @@ class RespDecoderTest {
         List<Object> out = drain(ch);
         assertEquals(1, out.size());
         assertEquals(1024 * 1024, ((byte[][]) out.get(0))[0].length);
+        finishWithoutLeaks(ch);
+    }
+
+    @Test
+    void aRequestWhoseUnparsedBytesPassTheQueryBufferLimitStopsDecoding() {
+        queryBufferLimit = 100_000;
+        EmbeddedChannel ch = channel();
+        feed(ch, bytes("PING\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$200000\r\n"));
+        feed(ch, new byte[60_000]);
+        assertEquals(List.of("[PING]"), drain(ch).stream().map(RespDecoderTest::render).toList());
+        feed(ch, new byte[50_000]);
+        // the large bulk's arrived bytes are what it counts, and the log quotes their start
+        List<Object> out = drain(ch);
+        assertEquals(1, out.size());
+        QueryBufferFull full = (QueryBufferFull) out.get(0);
+        assertEquals(110_000, full.bytes());
+        assertEquals("\"" + "\\x00".repeat(64) + "\"", full.head());
+        feed(ch, bytes("*1\r\n$4\r\nPING\r\n"));
+        assertEquals(List.of(), drain(ch), "nothing is decoded after the limit was passed");
+        finishWithoutLeaks(ch);
+
+        // a bulk too small to be streamed waits in the cumulation buffer, where its bytes count the same way
+        queryBufferLimit = 1000;
+        ch = channel();
+        feed(ch, bytes("*2\r\n$4\r\nECHO\r\n$5000\r\n" + "a\r\tb\"\\".repeat(200)));
+        out = drain(ch);
+        assertEquals(1, out.size());
+        full = (QueryBufferFull) out.get(0);
+        assertEquals(1200, full.bytes());
+        String quoted = "a\\r\\tb\\\"\\\\";
+        assertEquals("\"" + quoted.repeat(10) + "a\\r\\tb\"", full.head());
+        finishWithoutLeaks(ch);
+
+        // at the limit a request still decodes
+        ch = channel();
+        feed(ch, bytes("*2\r\n$4\r\nECHO\r\n$1000\r\n"));
+        feed(ch, new byte[1000]);
+        feed(ch, bytes("\r\n"));
+        assertEquals(1, drain(ch).size());
         finishWithoutLeaks(ch);
     }
 
