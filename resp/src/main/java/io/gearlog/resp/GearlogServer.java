@@ -119,8 +119,10 @@ public final class GearlogServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ClientConnection conn = new ClientConnection(engine, GearlogServer.this);
-                        ch.pipeline().addLast(inputCounter, new RespDecoder(() -> config.protoMaxBulkLen,
-                                () -> config.clientQueryBufferLimit, () -> conn.client().authHint || config.requirepass.isEmpty(), conn), conn);
+                        RespDecoder decoder = new RespDecoder(() -> config.protoMaxBulkLen,
+                                () -> config.clientQueryBufferLimit,
+                                () -> conn.client().authHint || config.requirepass.isEmpty(), conn);
+                        ch.pipeline().addLast(inputCounter, decoder, conn);
                     }
                 });
         engine.execute(() -> {
