@@ -1,5 +1,6 @@
 package io.gearlog.resp;
 
+import io.gearlog.journal.JournalRecord;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -90,8 +91,14 @@ public final class RespDecoder extends ByteToMessageDecoder {
                 // arrived bytes included
                 long pending = in.readableBytes() + (bulk != null ? bulkFilled : 0L);
                 if (pending > queryBufferLimit.getAsLong()) {
-                    String head = bulk != null ? quote(bulk, 0, Math.min(bulkFilled, QUOTED_HEAD))
-                            : quote(in, in.readerIndex(), Math.min(in.readableBytes(), QUOTED_HEAD));
+                    byte[] start;
+                    if (bulk != null) {
+                        start = Arrays.copyOf(bulk, Math.min(bulkFilled, QUOTED_HEAD));
+                    } else {
+                        start = new byte[Math.min(in.readableBytes(), QUOTED_HEAD)];
+                        in.getBytes(in.readerIndex(), start);
+                    }
+                    String head = JournalRecord.quote(start);
                     failed = true;
                     args = null;
                     bulk = null;
@@ -209,35 +216,6 @@ public final class RespDecoder extends ByteToMessageDecoder {
 
     /** Bytes of a request quoted in the log line of a client over its query buffer limit, as redis-server logs. */
     private static final int QUOTED_HEAD = 64;
-
-    private static String quote(ByteBuf in, int at, int n) {
-        byte[] b = new byte[n];
-        in.getBytes(at, b);
-        return quote(b, 0, n);
-    }
-
-    /** Double-quoted, with \r, \n, \t, \", \\ and \xHH for other bytes outside printable ASCII. */
-    static String quote(byte[] b, int from, int n) {
-        StringBuilder sb = new StringBuilder(n + 2).append('"');
-        for (int i = from; i < from + n; i++) {
-            int c = b[i] & 0xff;
-            switch (c) {
-                case '\\' -> sb.append("\\\\");
-                case '"' -> sb.append("\\\"");
-                case '\r' -> sb.append("\\r");
-                case '\n' -> sb.append("\\n");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c >= 0x20 && c < 0x7f) {
-                        sb.append((char) c);
-                    } else {
-                        sb.append(String.format("\\x%02x", c));
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
-    }
 
     /** Whether the next {@code b.length} readable bytes of {@code in} are {@code b}. */
     private static boolean sameBytes(ByteBuf in, byte[] b) {
